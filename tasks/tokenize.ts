@@ -40,7 +40,7 @@ const FLAGS = {
   },
   workers: {
     type: "string",
-    help: `N  encoder workers (default: cores, ${navigator.hardwareConcurrency})`,
+    help: `N  workers that read and encode (default: cores, ${navigator.hardwareConcurrency})`,
   },
   "chunk-tokens": { type: "string", help: "N  tokens per shard file (default 1048576)" },
   "max-docs": { type: "string", help: "N  read only the first N documents" },
@@ -106,6 +106,10 @@ await runTask(async () => {
 });
 
 function describe(summary: TokenizeSummary): string {
+  const reading = {
+    parts: "input files read by the workers",
+    stream: "input read by the main thread, encoded by the workers",
+  };
   const { train, val } = summary.splits;
   const state = summary.status === "interrupted"
     ? "interrupted (resumable)"
@@ -134,6 +138,8 @@ function describe(summary: TokenizeSummary): string {
     `val:           ${split(val)}`,
     `bytes/token:   ${summary.bytesPerToken.toFixed(3)}`,
     `invalid UTF-8: ${summary.invalidUtf8.toLocaleString("en")} replaced by U+FFFD`,
-    `time:          ${formatDuration(summary.seconds)} (${summary.seconds.toFixed(1)} s)`,
+    `time:          ${formatDuration(summary.seconds)} (${summary.seconds.toFixed(1)} s)${
+      summary.reading ? `, ${reading[summary.reading]}` : ""
+    }`,
   ].join("\n");
 }

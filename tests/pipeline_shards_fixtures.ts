@@ -125,10 +125,11 @@ export async function writeSyntheticStore(
   }
   let commits = 0;
   try {
-    for (let i = writer.firstNeededInput(); i < documents.length; i++) {
+    const neededFrom = writer.neededFrom();
+    for (let i = Math.min(neededFrom.train, neededFrom.val); i < documents.length; i++) {
       const { hash, utf8Bytes } = hashDocument(documents[i].text);
       const split = splitOf(hash, valFraction);
-      if (!writer.needs(split, i)) continue;
+      if (i < neededFrom[split]) continue;
       if (writer.add(split, documents[i].tokens, i, utf8Bytes)) {
         commits++;
         await writer.drain(); // what a crash right now would leave on disk

@@ -1,5 +1,11 @@
 import { assert, assertEquals, assertRejects } from "./assert.ts";
-import { openShards, tokenizeCorpus, UserError } from "../pipeline/mod.ts";
+import {
+  openShards,
+  readDocuments,
+  tokenizeCorpus,
+  type TokenizeOptions,
+  UserError,
+} from "../pipeline/mod.ts";
 import {
   expectedCorpusSplits,
   readStoreArrays,
@@ -65,31 +71,116 @@ Deno.test("tokenizeCorpus: two workers write exactly the store one worker writes
   assertEquals(await readStoreArrays(`${work}/two/tokens.zarr`), await referenceArrays());
 });
 
-Deno.test("tokenizeCorpus: stopped by the signal after a commit, the same call finishes the same store", async () => {
-  const truth = await referenceArrays();
+/**
+ * Stops `tokenizeCorpus(settings)` by its signal a little later each time (progress comes after
+ * every commit) and runs it again until it completes; returns how often it stopped.
+ */
+async function stopAndResume(settings: TokenizeOptions): Promise<number> {
   let stops = 0;
   let summary;
   do {
     const signal = new AbortController();
     let seen = 0;
     summary = await tokenizeCorpus({
-      ...options,
-      outDir: `${work}/stopped`,
-      workers: 2,
+      ...settings,
       signal: signal.signal,
       onProgress: (progress) => {
-        // Ask to stop a little later each time (progress comes after every commit).
         if (progress.phase === "encode" && ++seen > 4 * stops) signal.abort();
       },
     });
     if (summary.status === "interrupted") stops++;
-    assert(stops < 50, "never finished");
+    assert(stops < 80, "never finished");
   } while (summary.status === "interrupted");
-  assert(stops >= 3, `expected several interruptions, got ${stops}`);
   assert(summary.resumed);
-  assertEquals(await readStoreArrays(`${work}/stopped/tokens.zarr`), truth);
-  const again = await tokenizeCorpus({ ...options, outDir: `${work}/stopped` });
+  const again = await tokenizeCorpus(settings);
   assert(again.alreadyComplete);
+  return stops;
+}
+
+Deno.test("tokenizeCorpus: stopped by the signal after a commit, the same call finishes the same store", async () => {
+  const outDir = `${work}/stopped`;
+  const stops = await stopAndResume({ ...options, outDir, workers: 2 });
+  assert(stops >= 3, `expected several interruptions, got ${stops}`);
+  assertEquals(await readStoreArrays(`${outDir}/tokens.zarr`), await referenceArrays());
+});
+
+/** The documents of the reference store, written as `files` JSONL files of about equal size. */
+async function corpusAsJsonl(dir: string, files: number): Promise<string[]> {
+  const texts: string[] = [];
+  for await (const text of await readDocuments([])) {
+    if (texts.length === MAX_DOCS) break;
+    texts.push(text);
+  }
+  await Deno.mkdir(dir, { recursive: true });
+  const paths: string[] = [];
+  for (let k = 0; k < files; k++) {
+    const share = texts.slice(
+      Math.floor((k * texts.length) / files),
+      Math.floor(((k + 1) * texts.length) / files),
+    );
+    const path = `${dir}/part-${k}.jsonl`;
+    await Deno.writeTextFile(path, share.map((text) => JSON.stringify({ text })).join("\n"));
+    paths.push(path);
+  }
+  return paths;
+}
+
+Deno.test("tokenizeCorpus: one file read by the main thread, or many read by the workers: the same store", async () => {
+  const one = await corpusAsJsonl(`${work}/jsonl-one`, 1);
+  const many = await corpusAsJsonl(`${work}/jsonl-many`, 8);
+  const settings = { ...options, maxDocs: undefined };
+  const stream = await tokenizeCorpus({
+    ...settings,
+    inputs: one,
+    outDir: `${work}/one`,
+    workers: 2,
+  });
+  const parts = await tokenizeCorpus({ ...settings, inputs: many, outDir: `${work}/many` });
+  assertEquals([stream.reading, parts.reading], ["stream", "parts"]);
+  for (const summary of [stream, parts]) assertEquals(summary.documents, MAX_DOCS);
+  assertEquals(await readStoreArrays(`${work}/one/tokens.zarr`), await referenceArrays());
+  assertEquals(await readStoreArrays(`${work}/many/tokens.zarr`), await referenceArrays());
+  // --max-docs cuts a part short; one worker reads all the parts.
+  const cut = await tokenizeCorpus({
+    ...settings,
+    inputs: many,
+    maxDocs: 1234,
+    outDir: `${work}/many-cut`,
+    workers: 1,
+  });
+  assertEquals([cut.reading, cut.documents], ["parts", 1234]);
+  const expectedCut = await expectedCorpusSplits(many, 1234, tokenizer, 0.05);
+  const arrays = await readStoreArrays(`${work}/many-cut/tokens.zarr`);
+  assertEquals(arrays["train/tokens"], expectedCut.train.tokens);
+  assertEquals(arrays["val/doc_offsets"], expectedCut.val.offsets);
+});
+
+Deno.test("tokenizeCorpus: stopped and resumed again and again, reading one file or many, the same store", async () => {
+  // A large val share and small chunks: val commits often, so a resumed run skips whole parts
+  // (counted, not encoded) and starts others part-way.
+  const many = await corpusAsJsonl(`${work}/resume-many`, 8);
+  const one = await corpusAsJsonl(`${work}/resume-one`, 1);
+  const settings = { tokenizerPath, valFraction: 0.3, chunkTokens: 2048 };
+  await tokenizeCorpus({ ...settings, inputs: one, outDir: `${work}/resume-truth`, workers: 1 });
+  const truth = await readStoreArrays(`${work}/resume-truth/tokens.zarr`);
+  for (const inputs of [many, one]) {
+    const outDir = `${work}/resume-${inputs.length}`;
+    const stops = await stopAndResume({ ...settings, inputs, outDir, workers: 2 });
+    assert(stops >= 3, `expected several interruptions, got ${stops}`);
+    assertEquals(await readStoreArrays(`${outDir}/tokens.zarr`), truth);
+  }
+});
+
+Deno.test("tokenizeCorpus: a bad line in a part the workers read is reported with its file and line", async () => {
+  const many = await corpusAsJsonl(`${work}/bad-many`, 8);
+  const lines = (await Deno.readTextFile(many[5])).split("\n");
+  lines[6] = '{"text": "cut short';
+  await Deno.writeTextFile(many[5], lines.join("\n"));
+  await assertRejects(
+    () => tokenizeCorpus({ tokenizerPath, inputs: many, outDir: `${work}/bad`, workers: 2 }),
+    UserError,
+    `${many[5]}: line 7: not valid JSON`,
+  );
 });
 
 Deno.test("tokenizeCorpus: trains the tokenizer when none is given, and reuses it on resume", async () => {

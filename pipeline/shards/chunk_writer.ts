@@ -28,30 +28,56 @@ interface Request {
  */
 export class ChunkWriter {
   readonly #workers: Worker[] = [];
+  /** Chunks sent to each worker and not yet reported written. */
+  readonly #busy: number[] = [];
+  readonly #maxWorkers: number;
+  readonly #storePath: string;
   readonly #store: AtomicFileSystemStore;
   readonly #requests = new Map<number, Request>();
   #nextRequest = 0;
-  #nextWorker = 0;
   /** The oldest request not yet committed. */
   #oldest = 0;
   #commits: Promise<void> = Promise.resolve();
   #failure: Error | undefined;
 
-  /** Starts `workers` Workers writing into the store at `storePath`. */
-  constructor(storePath: string, workers: number) {
+  /**
+   * Writes into the store at `storePath` with up to `maxWorkers` Workers: one to start with, and
+   * another each time a chunk comes while all are busy (a small corpus never pays for a second).
+   */
+  constructor(storePath: string, maxWorkers: number) {
+    this.#storePath = storePath;
+    this.#maxWorkers = maxWorkers;
     this.#store = new AtomicFileSystemStore(storePath, { syncDirectories: false });
-    for (let k = 0; k < workers; k++) {
-      const worker = new Worker(new URL("./chunk_writer_worker.ts", import.meta.url).href, {
-        type: "module",
-      });
-      worker.onmessage = (event: MessageEvent<ChunkResponse>) => this.#written(event.data);
-      worker.onerror = (event: ErrorEvent) => {
-        event.preventDefault();
-        this.#fail(new Error(`chunk writer worker failed: ${event.message}`));
-      };
-      worker.postMessage({ type: "open", storePath } satisfies ChunkRequest);
-      this.#workers.push(worker);
+    this.#startWorker();
+  }
+
+  #startWorker(): void {
+    const k = this.#workers.length;
+    const worker = new Worker(new URL("./chunk_writer_worker.ts", import.meta.url).href, {
+      type: "module",
+    });
+    worker.onmessage = (event: MessageEvent<ChunkResponse>) => {
+      this.#busy[k]--;
+      this.#written(event.data);
+    };
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      this.#fail(new Error(`chunk writer worker failed: ${event.message}`));
+    };
+    worker.postMessage({ type: "open", storePath: this.#storePath } satisfies ChunkRequest);
+    this.#workers.push(worker);
+    this.#busy.push(0);
+  }
+
+  /** The least busy worker, started if every one is busy and there is room for another. */
+  #idleWorker(): number {
+    let best = 0;
+    for (let k = 1; k < this.#busy.length; k++) if (this.#busy[k] < this.#busy[best]) best = k;
+    if (this.#busy[best] > 0 && this.#workers.length < this.#maxWorkers) {
+      this.#startWorker();
+      best = this.#workers.length - 1;
     }
+    return best;
   }
 
   /**
@@ -71,9 +97,10 @@ export class ChunkWriter {
       resolve,
     });
     for (const chunk of chunks) {
-      const worker = this.#workers[this.#nextWorker++ % this.#workers.length];
+      const k = this.#idleWorker();
+      this.#busy[k]++;
       const message: ChunkRequest = { type: "chunk", request: id, chunk };
-      worker.postMessage(message, [chunk.values.buffer as ArrayBuffer]);
+      this.#workers[k].postMessage(message, [chunk.values.buffer as ArrayBuffer]);
     }
     if (!chunks.length) this.#commitDue();
   }

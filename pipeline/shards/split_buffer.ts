@@ -81,7 +81,7 @@ export class SplitBuffer {
   }
 
   /** Appends a document's tokens followed by `eotId`; `inputIndex` is its position in the input. */
-  add(tokens: Uint32Array, eotId: number, inputIndex: number, utf8Bytes: number): void {
+  add(tokens: TokenArray, eotId: number, inputIndex: number, utf8Bytes: number): void {
     // Plain locals, no objects: this runs once per document.
     const document = this.#documents;
     const start = this.#position;

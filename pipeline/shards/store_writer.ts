@@ -154,17 +154,12 @@ export class StoreWriter {
   }
 
   /**
-   * Input positions below this are on disk in both splits: a resumed pass skips those documents
-   * without hashing or encoding them.
+   * Per split, the input position from which documents must still be added: earlier ones are on
+   * disk (a resumed pass skips them); 0 for a new store.
    */
-  firstNeededInput(): number {
+  neededFrom(): Record<Split, number> {
     const resume = this.#startedFrom!;
-    return Math.min(resume.train.next_input_index, resume.val.next_input_index);
-  }
-
-  /** Whether the document at input position `inputIndex`, of `split`, still has to be added. */
-  needs(split: Split, inputIndex: number): boolean {
-    return inputIndex >= this.#startedFrom![split].next_input_index;
+    return { train: resume.train.next_input_index, val: resume.val.next_input_index };
   }
 
   /**
@@ -173,7 +168,7 @@ export class StoreWriter {
    * Worker, and `add` returns true: the caller then awaits `settle()` (backpressure). `drain()`
    * waits until everything queued is on disk. A failed write is thrown by a later call.
    */
-  add(split: Split, tokens: Uint32Array, inputIndex: number, utf8Bytes: number): boolean {
+  add(split: Split, tokens: TokenArray, inputIndex: number, utf8Bytes: number): boolean {
     const buffers = this.#buffers!;
     const buffer = buffers[split];
     buffer.add(tokens, this.#attributes.eot_id!, inputIndex, utf8Bytes);

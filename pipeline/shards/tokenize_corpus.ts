@@ -1,14 +1,16 @@
 import { join } from "node:path";
-import { EncoderPool, Tokenizer, trainBpe, type TrainReport } from "../bpe/mod.ts";
+import { Tokenizer, trainBpe, type TrainReport } from "../bpe/mod.ts";
 import { readDocuments } from "../sources/mod.ts";
 import type { DocumentSource } from "../sources/types.ts";
 import { UserError } from "../user_error.ts";
 import { writeFileAtomic } from "../atomic_file.ts";
 import { innerChunkTokens, MAX_INNER_CHUNK_TOKENS } from "./chunk_codec.ts";
 import { prepareOutput } from "./output_directory.ts";
-import { hashDocument, type Split, splitOf } from "./split_hash.ts";
+import type { Split } from "./split_hash.ts";
+import { CorpusEncoder } from "./corpus_encoder.ts";
+import { encodePass } from "./encode_pass.ts";
 import type { RunArguments, SplitTotals, StoreAttributes } from "./store_attributes.ts";
-import { STORE_NAME, TOKENIZER_NAME } from "./store_layout.ts";
+import { dtypeForVocab, STORE_NAME, TOKENIZER_NAME } from "./store_layout.ts";
 import { StoreWriter } from "./store_writer.ts";
 
 /** Settings of `tokenizeCorpus` (the flags of `deno task tokenize`). */
@@ -89,16 +91,16 @@ export interface TokenizeSummary {
   invalidUtf8: number;
   /** Seconds this run took. */
   seconds: number;
+  /**
+   * How the encoding pass read the input: "parts" when the Workers read its files themselves
+   * (many files of similar size, such as the default corpus), "stream" when this thread read it
+   * and the Workers only encoded; absent when there was nothing to encode.
+   */
+  reading?: "parts" | "stream";
 }
 
 /** Thrown through the tokenizer trainer when the signal fires: training cannot stop halfway. */
 class Interrupted extends Error {}
-
-/** Text per encode request: large enough to amortise messaging, small enough to keep order cheap. */
-const BATCH_CHARACTERS = 256 * 1024;
-const BATCH_DOCUMENTS = 4096;
-/** Encode requests in flight: the workers never wait for the main thread to write. */
-const IN_FLIGHT = 3;
 
 /**
  * Tokenizes a corpus into `outDir/tokens.zarr` (see README, "The token store"): resolves the
@@ -116,95 +118,132 @@ export async function tokenizeCorpus(options: TokenizeOptions): Promise<Tokenize
   const tokenizerFile = settings.tokenizerPath
     ? await readTokenizerFile(settings.tokenizerPath)
     : null;
-  const run: RunArguments = {
-    inputs_sha256: await sha256(new TextEncoder().encode(JSON.stringify(source.inputs))),
-    split_lines: settings.splitLines,
-    vocab: tokenizerFile ? null : settings.vocabSize,
-    tokenizer_file_sha256: tokenizerFile?.sha256 ?? null,
-    min_frequency: options.minFrequency ?? null,
-    max_words: options.maxWords ?? null,
-    val_fraction: settings.valFraction,
-    chunk_tokens: settings.chunkTokens,
-    max_docs: options.maxDocs ?? null,
-  };
-  const storePath = join(options.outDir, STORE_NAME);
-  const tokenizerPath = join(options.outDir, TOKENIZER_NAME);
-  const existing = await prepareOutput(options.outDir, run, {
-    overwrite: options.overwrite ?? false,
-    resume: options.resume ?? false,
-    tokenizerPath: settings.tokenizerPath,
-  });
-  const writer = existing ?? await StoreWriter.create(storePath, {
-    run,
-    inputs: source.inputs,
-    chunkTokens: settings.chunkTokens,
-    innerChunkTokens: innerChunkTokens(settings.chunkTokens),
-    valFraction: settings.valFraction,
-  });
-  const summary = (status: TokenizeSummary["status"], extra: Partial<TokenizeSummary> = {}) =>
-    summarize(writer.attributes, {
-      status,
-      alreadyComplete: false,
-      resumed: existing !== null,
-      storePath,
-      tokenizerPath,
-      seconds: (performance.now() - started) / 1000,
-      invalidUtf8: writer.attributes.complete
-        ? writer.attributes.invalid_utf8
-        : source.stats.invalidUtf8,
-      ...extra,
-    });
-  if (writer.attributes.complete) return summary("complete", { alreadyComplete: true });
+  // The Workers load the tokenizer while the store is prepared.
+  let encoder = tokenizerFile ? startEncoder(tokenizerFile, settings, source) : null;
   try {
-    let tokenizerJson: string;
-    let trainReport: TrainReport | undefined;
-    const recorded = writer.attributes.tokenizer_sha256;
-    if (recorded) {
-      tokenizerJson = await readRecordedTokenizer(tokenizerPath, recorded);
-    } else if (tokenizerFile) {
-      tokenizerJson = tokenizerFile.text;
-      // Written from memory even when it is the same file: --overwrite may have removed it.
-      await writeFileAtomic(tokenizerPath, tokenizerFile.bytes);
-    } else {
-      let tokenizer: Tokenizer;
-      try {
-        tokenizer = await trainBpe(firstDocuments(source, settings.maxDocs, options.signal), {
-          vocabSize: settings.vocabSize,
-          minFrequency: options.minFrequency,
-          maxWords: options.maxWords,
-          onProgress: (progress) =>
-            options.onProgress?.({
-              phase: "train",
-              documents: progress.documents,
-              inputBytes: source.stats.inputBytes,
-              totalBytes: source.totalBytes,
-              tokens: 0,
-            }),
-        });
-      } catch (error) {
-        if (error instanceof Interrupted) return summary("interrupted");
-        throw error;
-      }
-      trainReport = tokenizer.trainReport;
-      tokenizerJson = tokenizer.toJson();
-      await writeFileAtomic(tokenizerPath, new TextEncoder().encode(tokenizerJson));
-    }
-    if (!recorded) {
-      const tokenizer = Tokenizer.fromJson(tokenizerJson, settings.tokenizerPath ?? tokenizerPath);
-      await writer.setTokenizer({
-        sha256: await sha256(new TextEncoder().encode(tokenizerJson)),
-        vocabSize: tokenizer.vocabSize,
-        eotId: tokenizer.eotId,
+    const run: RunArguments = {
+      inputs_sha256: await sha256(new TextEncoder().encode(JSON.stringify(source.inputs))),
+      split_lines: settings.splitLines,
+      vocab: tokenizerFile ? null : settings.vocabSize,
+      tokenizer_file_sha256: tokenizerFile?.sha256 ?? null,
+      min_frequency: options.minFrequency ?? null,
+      max_words: options.maxWords ?? null,
+      val_fraction: settings.valFraction,
+      chunk_tokens: settings.chunkTokens,
+      max_docs: options.maxDocs ?? null,
+    };
+    const storePath = join(options.outDir, STORE_NAME);
+    const tokenizerPath = join(options.outDir, TOKENIZER_NAME);
+    const existing = await prepareOutput(options.outDir, run, {
+      overwrite: options.overwrite ?? false,
+      resume: options.resume ?? false,
+      tokenizerPath: settings.tokenizerPath,
+    });
+    const writer = existing ?? await StoreWriter.create(storePath, {
+      run,
+      inputs: source.inputs,
+      chunkTokens: settings.chunkTokens,
+      innerChunkTokens: innerChunkTokens(settings.chunkTokens),
+      valFraction: settings.valFraction,
+    });
+    const summary = (status: TokenizeSummary["status"], extra: Partial<TokenizeSummary> = {}) =>
+      summarize(writer.attributes, {
+        status,
+        alreadyComplete: false,
+        resumed: existing !== null,
+        storePath,
+        tokenizerPath,
+        seconds: (performance.now() - started) / 1000,
+        invalidUtf8: writer.attributes.complete
+          ? writer.attributes.invalid_utf8
+          : source.stats.invalidUtf8,
+        ...extra,
       });
+    if (writer.attributes.complete) return summary("complete", { alreadyComplete: true });
+    try {
+      let tokenizer: TokenizerFile;
+      let trainReport: TrainReport | undefined;
+      const recorded = writer.attributes.tokenizer_sha256;
+      if (recorded) {
+        tokenizer = await readRecordedTokenizer(tokenizerPath, recorded);
+      } else if (tokenizerFile) {
+        tokenizer = tokenizerFile;
+        // Written from memory even when it is the same file: --overwrite may have removed it.
+        await writeFileAtomic(tokenizerPath, tokenizerFile.bytes);
+      } else {
+        let trained: Tokenizer;
+        try {
+          trained = await trainBpe(firstDocuments(source, settings.maxDocs, options.signal), {
+            vocabSize: settings.vocabSize,
+            minFrequency: options.minFrequency,
+            maxWords: options.maxWords,
+            onProgress: (progress) =>
+              options.onProgress?.({
+                phase: "train",
+                documents: progress.documents,
+                inputBytes: source.stats.inputBytes,
+                totalBytes: source.totalBytes,
+                tokens: 0,
+              }),
+          });
+        } catch (error) {
+          if (error instanceof Interrupted) return summary("interrupted");
+          throw error;
+        }
+        trainReport = trained.trainReport;
+        tokenizer = await tokenizerFileOf(new TextEncoder().encode(trained.toJson()), trained);
+        await writeFileAtomic(tokenizerPath, tokenizer.bytes);
+      }
+      encoder ??= startEncoder(tokenizer, settings, source);
+      if (!recorded) {
+        await writer.setTokenizer({
+          sha256: tokenizer.sha256,
+          vocabSize: tokenizer.vocabSize,
+          eotId: tokenizer.eotId,
+        });
+      }
+      const pass = await encodePass(source, writer, encoder, {
+        maxDocs: settings.maxDocs,
+        signal: options.signal,
+        onProgress: ({ documents, inputBytes }) => {
+          const splits = writer.totals();
+          options.onProgress?.({
+            phase: "encode",
+            documents,
+            inputBytes,
+            totalBytes: source.totalBytes,
+            tokens: splits.train.tokens + splits.val.tokens,
+          });
+        },
+      });
+      if (!pass.finished) return summary("interrupted", { trainReport, reading: pass.reading });
+      if (pass.documents === 0) throw new UserError("the input holds no documents");
+      await writer.finish(pass.invalidUtf8);
+      return summary("complete", {
+        trainReport,
+        reading: pass.reading,
+        invalidUtf8: pass.invalidUtf8,
+      });
+    } finally {
+      writer.close(); // stops the chunk-writing Worker (finish() has drained it)
     }
-    const finished = await encodeDocuments(source, writer, tokenizerJson, settings, options);
-    if (!finished) return summary("interrupted", { trainReport });
-    if (source.stats.documents === 0) throw new UserError("the input holds no documents");
-    await writer.finish(source.stats.invalidUtf8);
-    return summary("complete", { trainReport });
   } finally {
-    writer.close(); // stops the chunk-writing Worker (finish() has drained it)
+    encoder?.close();
   }
+}
+
+/** The encoding Workers of a run (see `encodePass`). */
+function startEncoder(
+  tokenizer: TokenizerFile,
+  settings: Settings,
+  source: DocumentSource,
+): CorpusEncoder {
+  return new CorpusEncoder(settings.workers, {
+    tokenizerJson: tokenizer.text,
+    valFraction: settings.valFraction,
+    splitLines: source.splitLines,
+    dtype: dtypeForVocab(tokenizer.vocabSize),
+  });
 }
 
 interface Settings {
@@ -261,20 +300,46 @@ function checkOptions(options: TokenizeOptions): Settings {
   };
 }
 
-/** The bytes, text and sha256 of a `--tokenizer` file (checked to parse as a tokenizer). */
-async function readTokenizerFile(
-  path: string,
-): Promise<{ bytes: Uint8Array; text: string; sha256: string }> {
-  const tokenizer = await Tokenizer.load(path);
+/** A tokenizer.json as the store needs it: its bytes, text, sha256 and what it defines. */
+interface TokenizerFile {
+  bytes: Uint8Array<ArrayBuffer>;
+  text: string;
+  sha256: string;
+  vocabSize: number;
+  eotId: number;
+}
+
+async function tokenizerFileOf(
+  bytes: Uint8Array<ArrayBuffer>,
+  tokenizer: Tokenizer,
+): Promise<TokenizerFile> {
+  return {
+    bytes,
+    text: new TextDecoder().decode(bytes),
+    sha256: await sha256(bytes),
+    vocabSize: tokenizer.vocabSize,
+    eotId: tokenizer.eotId,
+  };
+}
+
+/** A `--tokenizer` file, parsed (once) to check it is a tokenizer whose ids fit in uint32. */
+async function readTokenizerFile(path: string): Promise<TokenizerFile> {
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch (error) {
+    const why = error instanceof Deno.errors.NotFound ? "no such file" : (error as Error).message;
+    throw new UserError(`${path}: cannot read the tokenizer (${why})`);
+  }
+  const tokenizer = Tokenizer.fromJson(new TextDecoder().decode(bytes), path);
   if (tokenizer.vocabSize > 2 ** 32) {
     throw new UserError(`${path}: ${tokenizer.vocabSize} ids do not fit in uint32`);
   }
-  const bytes = await Deno.readFile(path);
-  return { bytes, text: new TextDecoder().decode(bytes), sha256: await sha256(bytes) };
+  return await tokenizerFileOf(bytes, tokenizer);
 }
 
 /** The tokenizer.json a store was started with; a `UserError` if it is missing or changed. */
-async function readRecordedTokenizer(path: string, recorded: string): Promise<string> {
+async function readRecordedTokenizer(path: string, recorded: string): Promise<TokenizerFile> {
   let bytes: Uint8Array<ArrayBuffer>;
   try {
     bytes = await Deno.readFile(path);
@@ -293,7 +358,7 @@ async function readRecordedTokenizer(path: string, recorded: string): Promise<st
       }...): use --overwrite to start over`,
     );
   }
-  return new TextDecoder().decode(bytes);
+  return await tokenizerFileOf(bytes, Tokenizer.fromJson(new TextDecoder().decode(bytes), path));
 }
 
 async function* firstDocuments(
@@ -309,94 +374,6 @@ async function* firstDocuments(
   }
 }
 
-/** A document on its way to the encoder. */
-interface Pending {
-  text: string;
-  split: Split;
-  inputIndex: number;
-  utf8Bytes: number;
-}
-
-/**
- * The encoding pass: streams the documents, skips those a resumed store already holds, encodes the
- * others in order on the pool and appends them. Returns false when stopped by the signal (right
- * after a journal commit), true at the end of the input.
- */
-async function encodeDocuments(
-  source: DocumentSource,
-  writer: StoreWriter,
-  tokenizerJson: string,
-  settings: Settings,
-  options: TokenizeOptions,
-): Promise<boolean> {
-  const pool = new EncoderPool(tokenizerJson, settings.workers);
-  const inFlight: Promise<{ batch: Pending[]; tokens: Uint32Array[] }>[] = [];
-  let batch: Pending[] = [];
-  let batchCharacters = 0;
-  let inputIndex = 0;
-  const firstNeeded = writer.firstNeededInput();
-  const report = () => {
-    const splits = writer.totals();
-    options.onProgress?.({
-      phase: "encode",
-      documents: inputIndex,
-      inputBytes: source.stats.inputBytes,
-      totalBytes: source.totalBytes,
-      tokens: splits.train.tokens + splits.val.tokens,
-    });
-  };
-  const send = () => {
-    if (!batch.length) return;
-    const sent = batch;
-    inFlight.push(
-      pool.encode(sent.map((document) => document.text)).then((tokens) => ({
-        batch: sent,
-        tokens,
-      })),
-    );
-    batch = [];
-    batchCharacters = 0;
-  };
-  // Appends the oldest batch in flight; true when the signal asks to stop and a commit just happened.
-  const writeOldest = async (): Promise<boolean> => {
-    const { batch, tokens } = await inFlight.shift()!;
-    for (let k = 0; k < batch.length; k++) {
-      const { split, inputIndex, utf8Bytes } = batch[k];
-      if (writer.add(split, tokens[k], inputIndex, utf8Bytes)) {
-        await writer.settle();
-        report();
-        if (options.signal?.aborted) {
-          await writer.drain(); // the chunk in hand and its commit reach the disk
-          return true;
-        }
-      }
-    }
-    report();
-    return false;
-  };
-  try {
-    for await (const text of source) {
-      if (inputIndex >= settings.maxDocs) break;
-      const index = inputIndex++;
-      if (index < firstNeeded) continue;
-      const { hash, utf8Bytes } = hashDocument(text);
-      const split = splitOf(hash, settings.valFraction);
-      if (!writer.needs(split, index)) continue;
-      batch.push({ text, split, inputIndex: index, utf8Bytes });
-      batchCharacters += text.length;
-      if (batchCharacters >= BATCH_CHARACTERS || batch.length >= BATCH_DOCUMENTS) send();
-      while (inFlight.length >= IN_FLIGHT) if (await writeOldest()) return false;
-    }
-    send();
-    while (inFlight.length) if (await writeOldest()) return false;
-    return true;
-  } finally {
-    pool.close();
-    // Batches still in flight were rejected by close(); nothing waits for them.
-    for (const pending of inFlight) pending.catch(() => {});
-  }
-}
-
 function summarize(
   attributes: StoreAttributes,
   run: Pick<
@@ -409,6 +386,7 @@ function summarize(
     | "seconds"
     | "invalidUtf8"
     | "trainReport"
+    | "reading"
   >,
 ): TokenizeSummary {
   const { train, val } = attributes.splits;

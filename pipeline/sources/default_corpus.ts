@@ -7,8 +7,7 @@ import "nlp-corpus"; // keeps the package in the module graph, so Deno installs 
 import { fileURLToPath } from "node:url";
 import { UserError } from "../user_error.ts";
 import { describe } from "./errors.ts";
-import type { InputFile, ReadStats } from "./types.ts";
-import { toWellFormed, utf8Length } from "./utf8.ts";
+import type { InputFile } from "./types.ts";
 
 const FILE_COUNT = 100;
 
@@ -59,29 +58,4 @@ export async function locateDefaultCorpus(): Promise<DefaultCorpus> {
   }
   const bytes = sizes.reduce((sum, size) => sum + size, 0);
   return { input: { path: `npm:nlp-corpus@${version}`, bytes, mtime: null }, files, sizes };
-}
-
-/** The sentences of the default corpus, file by file (one 93 kB JSON array in memory at a time). */
-export async function* defaultCorpusDocuments(
-  corpus: DefaultCorpus,
-  stats: ReadStats,
-): AsyncGenerator<string> {
-  for (const [index, path] of corpus.files.entries()) {
-    let sentences: unknown;
-    try {
-      sentences = JSON.parse(await Deno.readTextFile(path));
-    } catch (error) {
-      throw new UserError(`${path}: cannot read the default corpus (${describe(error)})`);
-    }
-    if (!Array.isArray(sentences)) {
-      throw new UserError(`${path}: expected a JSON array of sentences`);
-    }
-    stats.inputBytes += corpus.sizes[index];
-    for (const sentence of sentences) {
-      if (typeof sentence !== "string" || sentence.length === 0) continue;
-      const document = toWellFormed(sentence, stats);
-      stats.textBytes += utf8Length(document);
-      yield document;
-    }
-  }
 }

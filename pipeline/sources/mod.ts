@@ -4,4 +4,12 @@
  * @module
  */
 export { readDocuments } from "./read_documents.ts";
-export type { DocumentSource, InputFile, ReadOptions, ReadStats } from "./types.ts";
+export { readPart } from "./read_part.ts";
+export type {
+  DocumentSource,
+  InputFile,
+  ReadContext,
+  ReadOptions,
+  ReadStats,
+  SourcePart,
+} from "./types.ts";

@@ -1,8 +1,15 @@
 /** `readDocuments`: the one entry point of the sources, tying input resolution and the readers together. */
-import { defaultCorpusDocuments, locateDefaultCorpus } from "./default_corpus.ts";
-import { fileDocuments } from "./documents.ts";
+import { locateDefaultCorpus } from "./default_corpus.ts";
+import { readPart } from "./read_part.ts";
 import { resolveInputs } from "./input_files.ts";
-import type { DocumentSource, InputFile, ReadContext, ReadOptions, ReadStats } from "./types.ts";
+import type {
+  DocumentSource,
+  InputFile,
+  ReadContext,
+  ReadOptions,
+  ReadStats,
+  SourcePart,
+} from "./types.ts";
 
 /**
  * Opens a corpus for streaming. `inputs` are files, directories (walked, sorted) or globs (`*`, `?`, `**`);
@@ -33,13 +40,15 @@ export async function readDocuments(
   const splitLines = options.splitLines ?? false;
   if (inputs.length === 0) {
     const corpus = await locateDefaultCorpus();
-    return new Source([corpus.input], (stats) => defaultCorpusDocuments(corpus, stats));
+    const parts = corpus.files.map((path, k): SourcePart => ({
+      kind: "default-corpus",
+      path,
+      bytes: corpus.sizes[k],
+    }));
+    return new Source([corpus.input], parts, splitLines);
   }
   const files = await resolveInputs(inputs);
-  return new Source(files, async function* (stats) {
-    const context: ReadContext = { stats, splitLines };
-    for (const file of files) yield* fileDocuments(file, context);
-  });
+  return new Source(files, files.map((file): SourcePart => ({ kind: "file", file })), splitLines);
 }
 
 class Source implements DocumentSource {
@@ -48,7 +57,8 @@ class Source implements DocumentSource {
 
   constructor(
     readonly inputs: InputFile[],
-    private readonly documents: (stats: ReadStats) => AsyncGenerator<string>,
+    readonly parts: SourcePart[],
+    readonly splitLines: boolean,
   ) {
     this.totalBytes = inputs.reduce((sum, input) => sum + input.bytes, 0);
   }
@@ -61,9 +71,12 @@ class Source implements DocumentSource {
       stats.textBytes =
       stats.invalidUtf8 =
         0;
-    for await (const document of this.documents(stats)) {
-      stats.documents++; // each reader adds textBytes as it yields: the text reader knows them unscanned
-      yield document;
+    const context: ReadContext = { stats, splitLines: this.splitLines };
+    for (const part of this.parts) {
+      for await (const document of readPart(part, context)) {
+        stats.documents++; // each reader adds textBytes as it yields: the text reader knows them unscanned
+        yield document;
+      }
     }
   }
 }

@@ -8,6 +8,14 @@ export interface InputFile {
   mtime: string | null;
 }
 
+/**
+ * A piece of a source that can be read on its own, in any thread: one input file, or one of the
+ * default corpus's files. Plain data, so it can be posted to a Worker and read there (`readPart`).
+ */
+export type SourcePart =
+  | { kind: "file"; file: InputFile }
+  | { kind: "default-corpus"; path: string; bytes: number };
+
 /** Live counters of one pass over a {@link DocumentSource}. */
 export interface ReadStats {
   /** Documents yielded so far in the current pass. */
@@ -35,6 +43,10 @@ export interface DocumentSource extends AsyncIterable<string> {
   readonly inputs: InputFile[];
   /** Sum of the input bytes, for the ETA. */
   readonly totalBytes: number;
+  /** The pieces a pass reads one after the other; reading them apart gives the same documents. */
+  readonly parts: SourcePart[];
+  /** The `splitLines` option the source was opened with (`readPart` needs it). */
+  readonly splitLines: boolean;
   /** Live counters of the current pass; reset when a new pass starts. */
   readonly stats: ReadStats;
 }

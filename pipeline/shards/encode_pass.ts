@@ -1,0 +1,258 @@
+/**
+ * The encoding pass of `tokenizeCorpus`: every document of the source, in input order, hashed to
+ * its split, encoded and appended to the store, by a `CorpusEncoder` of `workers` Workers.
+ */
+import type { DocumentSource, SourcePart } from "../sources/types.ts";
+import { CorpusEncoder, type EncodedBatch, type EncoderTask } from "./corpus_encoder.ts";
+import { type Split, SPLITS } from "./split_hash.ts";
+import type { StoreWriter } from "./store_writer.ts";
+
+/** How the pass runs. */
+export interface EncodePassOptions {
+  /** Stop after this many documents of the input (Infinity: all). */
+  maxDocs: number;
+  /** Stop after the next journal commit. */
+  signal?: AbortSignal;
+  /** Called after every batch and every commit. */
+  onProgress?: (progress: { documents: number; inputBytes: number }) => void;
+}
+
+/** What the pass did. */
+export interface EncodePassResult {
+  /** False when the signal stopped it (right after a commit). */
+  finished: boolean;
+  /** Documents of the input read, the skipped ones of a resumed store included. */
+  documents: number;
+  /** U+FFFD substitutions made reading them. */
+  invalidUtf8: number;
+  /** "parts": the Workers read the source's parts themselves; "stream": this thread reads it. */
+  reading: "parts" | "stream";
+}
+
+/** Text per task when this thread reads: large enough to amortise messaging. */
+const TASK_CHARACTERS = 256 * 1024;
+const TASK_DOCUMENTS = 4096;
+
+/**
+ * Whether Workers should read the parts themselves: then reading scales with the workers too.
+ * Only when the parts are many and none is large (a part is read by one worker, and the ones after
+ * it wait for it in the output order); a single file is read here and only encoding is parallel.
+ */
+export function readsParts(parts: SourcePart[], workers: number): boolean {
+  const sizes = parts.map((part) => part.kind === "file" ? part.file.bytes : part.bytes);
+  const total = sizes.reduce((sum, size) => sum + size, 0);
+  return parts.length >= 2 * workers && Math.max(...sizes) <= total / (2 * workers);
+}
+
+/**
+ * Encodes the documents `writer` still needs and appends them in input order. A resumed store's
+ * documents are skipped: parts wholly before its resume point are only counted (by the Workers,
+ * in parallel), not encoded.
+ */
+export async function encodePass(
+  source: DocumentSource,
+  writer: StoreWriter,
+  encoder: CorpusEncoder,
+  options: EncodePassOptions,
+): Promise<EncodePassResult> {
+  const needsFrom = writer.neededFrom();
+  const reading = readsParts(source.parts, encoder.size) ? "parts" : "stream";
+  {
+    if (reading === "stream") {
+      const read = { documents: 0, invalidUtf8: 0 };
+      const finished = await append(
+        encoder,
+        streamTasks(source, needsFrom, options.maxDocs, read),
+        writer,
+        options,
+        () => source.stats.inputBytes,
+      );
+      const documents = Math.min(read.documents, options.maxDocs);
+      return { finished, documents, invalidUtf8: read.invalidUtf8, reading };
+    }
+    const prefix = await countPrefix(
+      encoder,
+      source.parts,
+      Math.max(needsFrom.train, needsFrom.val),
+    );
+    const tasks = partTasks(source.parts, prefix, needsFrom);
+    const finished = await append(
+      encoder,
+      tasks,
+      writer,
+      options,
+      () => tasks.skipped.inputBytes,
+      tasks.skipped,
+    );
+    return {
+      finished,
+      documents: Math.min(tasks.skipped.documents, options.maxDocs),
+      invalidUtf8: tasks.skipped.invalidUtf8,
+      reading,
+    };
+  }
+}
+
+/** Counters the parts path keeps: of the parts skipped, then of all parts taken. */
+interface Tally {
+  documents: number;
+  inputBytes: number;
+  invalidUtf8: number;
+}
+
+/**
+ * Takes the batches of `tasks` in order and appends their documents. Returns false when the signal
+ * stopped it after a commit. `tally`, when given, gets the documents, input bytes and substitutions
+ * of every batch (the parts path; the stream path's source counts its own).
+ */
+async function append(
+  encoder: CorpusEncoder,
+  tasks: AsyncIterable<EncoderTask> | Iterable<EncoderTask>,
+  writer: StoreWriter,
+  options: EncodePassOptions,
+  inputBytes: () => number,
+  tally?: Tally,
+): Promise<boolean> {
+  let base = 0; // input index of the current task's first document
+  let next = 0; // input index after the last document taken
+  const report = () => options.onProgress?.({ documents: next, inputBytes: inputBytes() });
+  for await (const { task, batch } of encoder.run(tasks)) {
+    // A part after the counted ones starts where the tasks before it ended.
+    if (batch.first === 0) base = (task.kind === "count" ? null : task.start) ?? tally!.documents;
+    const end = Math.min(base + batch.first + batch.documents, options.maxDocs);
+    if (tally) countBatch(batch, base, end, tally);
+    for (let k = 0; k < batch.local.length; k++) {
+      const index = base + batch.local[k];
+      if (index >= options.maxDocs) break;
+      const tokens = batch.ids.subarray(batch.offsets[k], batch.offsets[k + 1]);
+      const split = SPLITS[batch.split[k]];
+      if (writer.add(split, tokens, index, batch.utf8Bytes[k])) {
+        await writer.settle();
+        next = index + 1;
+        report();
+        if (options.signal?.aborted) {
+          await writer.drain(); // the chunk in hand and its commit reach the disk
+          return false;
+        }
+      }
+    }
+    next = end;
+    report();
+    if (end >= options.maxDocs) return true;
+  }
+  return true;
+}
+
+/** Adds a batch's documents below `end` (input index) to `tally`. */
+function countBatch(batch: EncodedBatch, base: number, end: number, tally: Tally): void {
+  const first = base + batch.first;
+  for (let d = 0; d < batch.documents && first + d < end; d++) {
+    tally.invalidUtf8 += batch.invalidUtf8[d];
+  }
+  tally.documents = Math.max(tally.documents, end);
+  if (first + batch.documents <= end) {
+    tally.inputBytes += batch.inputBytes;
+    if (batch.last) tally.invalidUtf8 += batch.invalidAfter;
+  }
+}
+
+/**
+ * The stream path: documents read here, in tasks of about `TASK_CHARACTERS`, from the first input
+ * index a split still needs (the ones before are on disk in both) up to `maxDocs`. `read` counts the documents taken
+ * and their substitutions (not those of the one read past `maxDocs`).
+ */
+async function* streamTasks(
+  source: DocumentSource,
+  needsFrom: Record<Split, number>,
+  maxDocs: number,
+  read: { documents: number; invalidUtf8: number },
+): AsyncGenerator<EncoderTask> {
+  let texts: string[] = [];
+  let characters = 0;
+  let start = 0;
+  let cut = false;
+  const from = Math.min(needsFrom.train, needsFrom.val);
+  for await (const text of source) {
+    if (read.documents >= maxDocs) {
+      cut = true;
+      break;
+    }
+    read.invalidUtf8 = source.stats.invalidUtf8;
+    const index = read.documents++;
+    if (index < from) continue;
+    if (!texts.length) start = index;
+    texts.push(text);
+    characters += text.length;
+    if (characters >= TASK_CHARACTERS || texts.length >= TASK_DOCUMENTS) {
+      yield { kind: "texts", texts, start, needsFrom };
+      texts = [];
+      characters = 0;
+    }
+  }
+  if (!cut) read.invalidUtf8 = source.stats.invalidUtf8;
+  if (texts.length) yield { kind: "texts", texts, start, needsFrom };
+}
+
+/** Documents, input bytes and substitutions of each of the first parts. */
+type PartCounts = Tally[];
+
+/**
+ * A resumed store: the counts of the first parts, up to the one holding input index `until - 1`
+ * (so every part after them starts at or past `until`, where both splits need every document).
+ */
+async function countPrefix(
+  encoder: CorpusEncoder,
+  parts: SourcePart[],
+  until: number,
+): Promise<PartCounts> {
+  const counts: PartCounts = [];
+  if (until === 0) return counts;
+  let total = 0;
+  let current: Tally = { documents: 0, inputBytes: 0, invalidUtf8: 0 };
+  const tasks = parts.map((part): EncoderTask => ({ kind: "count", part }));
+  for await (const { batch } of encoder.run(tasks)) {
+    current.documents += batch.documents;
+    current.inputBytes += batch.inputBytes;
+    for (const invalid of batch.invalidUtf8) current.invalidUtf8 += invalid;
+    if (!batch.last) continue;
+    current.invalidUtf8 += batch.invalidAfter;
+    counts.push(current);
+    total += current.documents;
+    current = { documents: 0, inputBytes: 0, invalidUtf8: 0 };
+    if (total >= until) break;
+  }
+  return counts;
+}
+
+/**
+ * The parts path's tasks: a part whose documents all lie before the first index a split needs
+ * (counted by `countPrefix`)
+ * is skipped, and its counts go straight to `skipped`; the others are read by a worker, with
+ * their start when it is known. `skipped` then goes on as the tally of the whole pass.
+ */
+function partTasks(
+  parts: SourcePart[],
+  counts: PartCounts,
+  needsFrom: Record<Split, number>,
+): Iterable<EncoderTask> & { skipped: Tally } {
+  const skipped: Tally = { documents: 0, inputBytes: 0, invalidUtf8: 0 };
+  const from = Math.min(needsFrom.train, needsFrom.val);
+  return {
+    skipped,
+    *[Symbol.iterator]() {
+      let start = 0;
+      for (const [k, part] of parts.entries()) {
+        const count = counts[k];
+        if (count && start + count.documents <= from) {
+          skipped.documents = start += count.documents;
+          skipped.inputBytes += count.inputBytes;
+          skipped.invalidUtf8 += count.invalidUtf8;
+          continue;
+        }
+        // Past the counted parts, a start is known only for the first one.
+        yield { kind: "part", part, start: k <= counts.length ? start : null, needsFrom };
+        if (count) start += count.documents;
+      }
+    },
+  };
+}
