@@ -380,7 +380,7 @@ export async function run(args: string[]): Promise<void> {
       for (let k = 0; k < repeats; k++) {
         for (const workers of [1, 2]) {
           runs[workers].push(
-            await encodeRun(tokenizerPath, [...inputs], `${work}/w${workers}`, workers),
+            await encodeRun(tokenizerPath, [...inputs], `${work}/${key}-w${workers}`, workers),
           );
         }
       }
