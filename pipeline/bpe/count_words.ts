@@ -12,6 +12,7 @@
  */
 import { countBatch, type CountRequest, type CountResponse } from "./count_worker.ts";
 import { type CountedWords, utf8Length, WordCounter } from "./word_counter.ts";
+import { startWorker } from "../module_worker.ts";
 
 const BATCH_CHARACTERS = 1 << 20;
 const BATCH_DOCUMENTS = 8192;
@@ -103,20 +104,22 @@ class CountPool {
   constructor(workers: number, specialTokens: string[], total: WordCounter) {
     this.#total = total;
     for (let k = 0; k < workers; k++) {
-      const url = new URL("./count_worker.ts", import.meta.url).href;
-      const worker = new Worker(url, { type: "module" });
-      worker.onmessage = (event: MessageEvent<CountResponse>) => {
-        const response = event.data;
-        if (response.type === "counts") this.#arrived.set(response.batch, response.counts);
-        else this.#failure ??= new Error(`word count worker: ${response.message}`);
-        this.#wake?.();
-      };
-      worker.onerror = (event: ErrorEvent) => {
-        event.preventDefault();
-        this.#failure ??= new Error(`word count worker failed: ${event.message}`);
-        this.#wake?.();
-      };
-      worker.postMessage({ type: "init", specialTokens } satisfies CountRequest);
+      const worker = startWorker(
+        new URL("./count_worker.ts", import.meta.url),
+        "word count worker",
+        {
+          onReply: (response: CountResponse) => {
+            if (response.type === "counts") this.#arrived.set(response.batch, response.counts);
+            else this.#failure ??= new Error(`word count worker: ${response.message}`);
+            this.#wake?.();
+          },
+          onCrash: (error) => {
+            this.#failure ??= error;
+            this.#wake?.();
+          },
+        },
+        { type: "init", specialTokens } satisfies CountRequest,
+      );
       this.#workers.push(worker);
     }
   }

@@ -3,6 +3,7 @@
  * each batch's results in input order.
  */
 import type { EncoderRequest, EncoderResponse } from "./encoder_worker.ts";
+import { startWorker } from "../module_worker.ts";
 
 interface Pending {
   resolve: (response: { ids: Uint32Array; offsets: Float64Array }) => void;
@@ -35,15 +36,15 @@ export class EncoderPool {
       throw new RangeError(`EncoderPool needs at least one worker, got ${workers}`);
     }
     for (let k = 0; k < workers; k++) {
-      const worker = new Worker(new URL("./encoder_worker.ts", import.meta.url).href, {
-        type: "module",
-      });
-      worker.onmessage = (event: MessageEvent<EncoderResponse>) => this.#settle(event.data);
-      worker.onerror = (event: ErrorEvent) => {
-        event.preventDefault();
-        this.#fail(new Error(`encoder worker failed: ${event.message}`));
-      };
-      worker.postMessage({ type: "init", json: tokenizerJson } satisfies EncoderRequest);
+      const worker = startWorker(
+        new URL("./encoder_worker.ts", import.meta.url),
+        "encoder worker",
+        {
+          onReply: (response: EncoderResponse) => this.#settle(response),
+          onCrash: (error) => this.#fail(error),
+        },
+        { type: "init", json: tokenizerJson } satisfies EncoderRequest,
+      );
       this.#workers.push(worker);
     }
   }

@@ -3,6 +3,7 @@ import { directoryOf, syncDirectory } from "../atomic_file.ts";
 import { AtomicFileSystemStore } from "./atomic_store.ts";
 import type { ChunkRequest, ChunkResponse, ChunkToWrite } from "./chunk_writer_worker.ts";
 import { writeGroupMetadata } from "./store_layout.ts";
+import { startWorker } from "../module_worker.ts";
 
 export type { ChunkToWrite };
 
@@ -53,18 +54,18 @@ export class ChunkWriter {
 
   #startWorker(): void {
     const k = this.#workers.length;
-    const worker = new Worker(new URL("./chunk_writer_worker.ts", import.meta.url).href, {
-      type: "module",
-    });
-    worker.onmessage = (event: MessageEvent<ChunkResponse>) => {
-      this.#busy[k]--;
-      this.#written(event.data);
-    };
-    worker.onerror = (event: ErrorEvent) => {
-      event.preventDefault();
-      this.#fail(new Error(`chunk writer worker failed: ${event.message}`));
-    };
-    worker.postMessage({ type: "open", storePath: this.#storePath } satisfies ChunkRequest);
+    const worker = startWorker(
+      new URL("./chunk_writer_worker.ts", import.meta.url),
+      "chunk writer worker",
+      {
+        onReply: (response: ChunkResponse) => {
+          this.#busy[k]--;
+          this.#written(response);
+        },
+        onCrash: (error) => this.#fail(error),
+      },
+      { type: "open", storePath: this.#storePath } satisfies ChunkRequest,
+    );
     this.#workers.push(worker);
     this.#busy.push(0);
   }

@@ -10,6 +10,7 @@ import {
   type EncoderWorkerRequest,
   type EncoderWorkerResponse,
 } from "./corpus_encoder_worker.ts";
+import { startWorker } from "../module_worker.ts";
 
 export type { EncodedBatch, EncoderSettings, EncoderTask };
 
@@ -49,15 +50,15 @@ export class CorpusEncoder {
       throw new RangeError(`CorpusEncoder needs at least one worker, got ${workers}`);
     }
     for (let k = 0; k < workers; k++) {
-      const worker = new Worker(new URL("./corpus_encoder_worker.ts", import.meta.url).href, {
-        type: "module",
-      });
-      worker.onmessage = (event: MessageEvent<EncoderWorkerResponse>) => this.#receive(event.data);
-      worker.onerror = (event: ErrorEvent) => {
-        event.preventDefault();
-        this.#fail(new Error(`encoder worker failed: ${event.message}`));
-      };
-      worker.postMessage({ type: "init", settings } satisfies EncoderWorkerRequest);
+      const worker = startWorker(
+        new URL("./corpus_encoder_worker.ts", import.meta.url),
+        "encoder worker",
+        {
+          onReply: (response: EncoderWorkerResponse) => this.#receive(response),
+          onCrash: (error) => this.#fail(error),
+        },
+        { type: "init", settings } satisfies EncoderWorkerRequest,
+      );
       this.#workers.push(worker);
       this.#load.push(0);
     }
