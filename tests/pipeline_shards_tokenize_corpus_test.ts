@@ -12,6 +12,7 @@ import {
   referenceStore,
   trainSmallTokenizer,
 } from "./pipeline_shards_fixtures.ts";
+import { run } from "./pipeline_sources_fixtures.ts";
 
 const MAX_DOCS = 4000;
 const work = await Deno.makeTempDir();
@@ -104,13 +105,19 @@ Deno.test("tokenizeCorpus: stopped by the signal after a commit, the same call f
   assertEquals(await readStoreArrays(`${outDir}/tokens.zarr`), await referenceArrays());
 });
 
-/** The documents of the reference store, written as `files` JSONL files of about equal size. */
-async function corpusAsJsonl(dir: string, files: number): Promise<string[]> {
+/** The documents of the reference store. */
+async function firstCorpusDocuments(): Promise<string[]> {
   const texts: string[] = [];
   for await (const text of await readDocuments([])) {
     if (texts.length === MAX_DOCS) break;
     texts.push(text);
   }
+  return texts;
+}
+
+/** The documents of the reference store, written as `files` JSONL files of about equal size. */
+async function corpusAsJsonl(dir: string, files: number): Promise<string[]> {
+  const texts = await firstCorpusDocuments();
   await Deno.mkdir(dir, { recursive: true });
   const paths: string[] = [];
   for (let k = 0; k < files; k++) {
@@ -125,6 +132,28 @@ async function corpusAsJsonl(dir: string, files: number): Promise<string[]> {
   return paths;
 }
 
+/**
+ * The documents of the reference store in the original OpenWebText layout: `openwebtext.tar.xz`
+ * holding eight xz-compressed tars of 500 `.txt` documents each.
+ */
+async function corpusAsOpenWebText(dir: string): Promise<string> {
+  const texts = await firstCorpusDocuments();
+  await Deno.mkdir(`${dir}/openwebtext`, { recursive: true });
+  for (let k = 0; k < 8; k++) {
+    const subset = `urlsf_subset00-${k}_data`;
+    const names: string[] = [];
+    await Deno.mkdir(`${dir}/${subset}`);
+    for (let d = 0; d < texts.length / 8; d++) {
+      names.push(`${String(d).padStart(4, "0")}.txt`);
+      await Deno.writeTextFile(`${dir}/${subset}/${names[d]}`, texts[(k * texts.length) / 8 + d]);
+    }
+    await run(`${dir}/${subset}`, "tar", "-cf", `${dir}/openwebtext/${subset}`, ...names);
+    await run(`${dir}/openwebtext`, "xz", "-0", subset);
+  }
+  await run(dir, "tar", "--sort=name", "-cJf", "openwebtext.tar.xz", "openwebtext");
+  return `${dir}/openwebtext.tar.xz`;
+}
+
 Deno.test("tokenizeCorpus: one file read by the main thread, or many read by the workers: the same store", async () => {
   const one = await corpusAsJsonl(`${work}/jsonl-one`, 1);
   const many = await corpusAsJsonl(`${work}/jsonl-many`, 8);
@@ -136,10 +165,14 @@ Deno.test("tokenizeCorpus: one file read by the main thread, or many read by the
     workers: 2,
   });
   const parts = await tokenizeCorpus({ ...settings, inputs: many, outDir: `${work}/many` });
-  assertEquals([stream.reading, parts.reading], ["stream", "parts"]);
-  for (const summary of [stream, parts]) assertEquals(summary.documents, MAX_DOCS);
-  assertEquals(await readStoreArrays(`${work}/one/tokens.zarr`), await referenceArrays());
-  assertEquals(await readStoreArrays(`${work}/many/tokens.zarr`), await referenceArrays());
+  // Its compressed members go to the workers whole: they decompress them too.
+  const archive = await corpusAsOpenWebText(`${work}/owt`);
+  const nested = await tokenizeCorpus({ ...settings, inputs: [archive], outDir: `${work}/nested` });
+  assertEquals([stream.reading, parts.reading, nested.reading], ["stream", "parts", "stream"]);
+  for (const summary of [stream, parts, nested]) assertEquals(summary.documents, MAX_DOCS);
+  for (const outDir of ["one", "many", "nested"]) {
+    assertEquals(await readStoreArrays(`${work}/${outDir}/tokens.zarr`), await referenceArrays());
+  }
   // --max-docs cuts a part short; one worker reads all the parts.
   const cut = await tokenizeCorpus({
     ...settings,
@@ -149,10 +182,19 @@ Deno.test("tokenizeCorpus: one file read by the main thread, or many read by the
     workers: 1,
   });
   assertEquals([cut.reading, cut.documents], ["parts", 1234]);
+  const nestedCut = await tokenizeCorpus({
+    ...settings,
+    inputs: [archive],
+    maxDocs: 1234,
+    outDir: `${work}/nested-cut`,
+  });
+  assertEquals(nestedCut.documents, 1234);
   const expectedCut = await expectedCorpusSplits(many, 1234, tokenizer, 0.05);
-  const arrays = await readStoreArrays(`${work}/many-cut/tokens.zarr`);
-  assertEquals(arrays["train/tokens"], expectedCut.train.tokens);
-  assertEquals(arrays["val/doc_offsets"], expectedCut.val.offsets);
+  for (const outDir of ["many-cut", "nested-cut"]) {
+    const arrays = await readStoreArrays(`${work}/${outDir}/tokens.zarr`);
+    assertEquals(arrays["train/tokens"], expectedCut.train.tokens);
+    assertEquals(arrays["val/doc_offsets"], expectedCut.val.offsets);
+  }
 });
 
 Deno.test("tokenizeCorpus: stopped and resumed again and again, reading one file or many, the same store", async () => {
@@ -160,11 +202,12 @@ Deno.test("tokenizeCorpus: stopped and resumed again and again, reading one file
   // (counted, not encoded) and starts others part-way.
   const many = await corpusAsJsonl(`${work}/resume-many`, 8);
   const one = await corpusAsJsonl(`${work}/resume-one`, 1);
+  const nested = [await corpusAsOpenWebText(`${work}/resume-owt`)];
   const settings = { tokenizerPath, valFraction: 0.3, chunkTokens: 2048 };
   await tokenizeCorpus({ ...settings, inputs: one, outDir: `${work}/resume-truth`, workers: 1 });
   const truth = await readStoreArrays(`${work}/resume-truth/tokens.zarr`);
-  for (const inputs of [many, one]) {
-    const outDir = `${work}/resume-${inputs.length}`;
+  for (const [name, inputs] of Object.entries({ many, one, nested })) {
+    const outDir = `${work}/resumed-${name}`;
     const stops = await stopAndResume({ ...settings, inputs, outDir, workers: 2 });
     assert(stops >= 3, `expected several interruptions, got ${stops}`);
     assertEquals(await readStoreArrays(`${outDir}/tokens.zarr`), truth);

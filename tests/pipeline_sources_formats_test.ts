@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "./assert.ts";
-import { readDocuments } from "../pipeline/sources/mod.ts";
+import { isCompressedName, readDocuments, readMember } from "../pipeline/sources/mod.ts";
 import {
   collect,
   jsonl,
@@ -125,6 +125,28 @@ Deno.test("the original OpenWebText layout: a .tar.xz of .xz-compressed tars of 
     await expectDocuments([`${dir}/openwebtext/*.xz`], expected);
     const lines = expected.map((page) => page.trimEnd());
     await expectDocuments([`${dir}/openwebtext.tar.xz`], lines, { splitLines: true });
+    // A pass that hands the compressed members over whole, each read apart with readMember: the
+    // same documents in the same order, and the pass counts none of them itself.
+    const source = await readDocuments([`${dir}/openwebtext.tar.xz`]);
+    const handed: string[] = [];
+    const asked: [string, number][] = [];
+    const delegate = (name: string, size: number) => {
+      asked.push([name, size]);
+      return isCompressedName(name);
+    };
+    for await (const item of source.items(delegate)) {
+      assert(typeof item !== "string", "every member is compressed");
+      assertEquals(item.label, `${dir}/openwebtext.tar.xz:${item.name}`);
+      const stats = { documents: 0, inputBytes: 0, textBytes: 0, invalidUtf8: 0 };
+      for await (const page of readMember(item, { stats, splitLines: false })) handed.push(page);
+    }
+    assertEquals(handed, expected);
+    assertEquals(asked.map(([name]) => name), [
+      "openwebtext/urlsf_subset00-1_data.xz",
+      "openwebtext/urlsf_subset00-2_data.xz",
+    ]);
+    assertEquals(source.stats.documents, 0);
+    assertEquals(source.stats.inputBytes, source.totalBytes);
   });
 });
 

@@ -153,8 +153,10 @@ export class CorpusEncoder {
     };
     this.#submitted.set(submitted.id, submitted);
     this.#load[worker]++;
+    // An archive member's bytes move to the worker rather than being copied.
     this.#workers[worker].postMessage(
       { type: "task", id: submitted.id, task } satisfies EncoderWorkerRequest,
+      task.kind === "member" ? [task.member.bytes.buffer] : [],
     );
     return submitted;
   }

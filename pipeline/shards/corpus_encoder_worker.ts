@@ -1,14 +1,14 @@
 /// <reference lib="deno.worker" />
 /**
- * A Worker of `CorpusEncoder`: takes tasks (a part of the source to read here, or texts the main
- * thread read), and for every document computes its split from its content hash and, unless a
+ * A Worker of `CorpusEncoder`: takes tasks (a part of the source or an archive member to read
+ * here, or texts the main thread read), and for every document computes its split from its content hash and, unless a
  * resumed store already holds it, its ids. Results go back in batches, in document order, each
  * with its buffers transferred. A worker with `WINDOW` batches not yet taken by the main thread
  * waits: memory stays bounded whatever the part sizes.
  */
 import { Tokenizer } from "../bpe/tokenizer.ts";
-import { readPart } from "../sources/read_part.ts";
-import type { ReadStats, SourcePart } from "../sources/types.ts";
+import { readMember, readPart } from "../sources/read_part.ts";
+import type { ArchiveMember, ReadStats, SourcePart } from "../sources/types.ts";
 import { UserError } from "../user_error.ts";
 import type { TokenArray, TokenDtype } from "./chunk_codec.ts";
 import { hashDocument, type Split, splitOf } from "./split_hash.ts";
@@ -23,13 +23,27 @@ export interface EncoderSettings {
 }
 
 /**
- * A unit of work. `start` is the input index of its first document when known; a document at
- * index i of split s is encoded when i >= needsFrom[s] (a resumed store holds the ones before),
- * and every document of a task without a start is. "count" only counts a part's documents.
+ * A unit of work: a part of the source to read here, an archive member the main thread handed
+ * over, or documents it read itself (with the substitutions it made reading each). `start` is the
+ * input index of the first document when known; a document at index i of split s is encoded when
+ * i >= needsFrom[s] (a resumed store holds the ones before), and every document of a task without
+ * a start is. "count" only counts a part's documents.
  */
 export type EncoderTask =
   | { kind: "part"; part: SourcePart; start: number | null; needsFrom: Record<Split, number> }
-  | { kind: "texts"; texts: string[]; start: number; needsFrom: Record<Split, number> }
+  | {
+    kind: "member";
+    member: ArchiveMember;
+    start: number | null;
+    needsFrom: Record<Split, number>;
+  }
+  | {
+    kind: "texts";
+    texts: string[];
+    invalidUtf8: number[];
+    start: number | null;
+    needsFrom: Record<Split, number>;
+  }
   | { kind: "count"; part: SourcePart };
 
 /** Messages the main thread sends. */
@@ -195,17 +209,24 @@ function newStats(): ReadStats {
 
 async function encodeTexts(id: number, task: EncoderTask & { kind: "texts" }): Promise<void> {
   const builder = new BatchBuilder(id, task.start, task.needsFrom, newStats());
-  for (const text of task.texts) await builder.add(text, 0);
+  for (const [d, text] of task.texts.entries()) await builder.add(text, task.invalidUtf8[d]);
   await builder.send(true, 0);
 }
 
-async function readAndEncode(id: number, task: EncoderTask & { part: SourcePart }): Promise<void> {
+async function readAndEncode(
+  id: number,
+  task: Exclude<EncoderTask, { kind: "texts" }>,
+): Promise<void> {
   const stats = newStats();
-  const builder = task.kind === "part"
-    ? new BatchBuilder(id, task.start, task.needsFrom, stats)
-    : new BatchBuilder(id, null, { train: 0, val: 0 }, stats);
+  const builder = task.kind === "count"
+    ? new BatchBuilder(id, null, { train: 0, val: 0 }, stats)
+    : new BatchBuilder(id, task.start, task.needsFrom, stats);
+  const context = { stats, splitLines: settings!.splitLines };
+  const documents = task.kind === "member"
+    ? readMember(task.member, context)
+    : readPart(task.part, context);
   let invalidBefore = 0;
-  for await (const text of readPart(task.part, { stats, splitLines: settings!.splitLines })) {
+  for await (const text of documents) {
     // A reader counts a document's substitutions before it yields the document.
     const invalid = stats.invalidUtf8 - invalidBefore;
     invalidBefore = stats.invalidUtf8;

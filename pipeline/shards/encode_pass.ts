@@ -2,6 +2,7 @@
  * The encoding pass of `tokenizeCorpus`: every document of the source, in input order, hashed to
  * its split, encoded and appended to the store, by a `CorpusEncoder` of `workers` Workers.
  */
+import { isCompressedName } from "../sources/mod.ts";
 import type { DocumentSource, SourcePart } from "../sources/types.ts";
 import { CorpusEncoder, type EncodedBatch, type EncoderTask } from "./corpus_encoder.ts";
 import { type Split, SPLITS } from "./split_hash.ts";
@@ -57,75 +58,63 @@ export async function encodePass(
 ): Promise<EncodePassResult> {
   const needsFrom = writer.neededFrom();
   const reading = readsParts(source.parts, encoder.size) ? "parts" : "stream";
-  {
-    if (reading === "stream") {
-      const read = { documents: 0, invalidUtf8: 0 };
-      const finished = await append(
-        encoder,
-        streamTasks(source, needsFrom, options.maxDocs, read),
-        writer,
-        options,
-        () => source.stats.inputBytes,
-      );
-      const documents = Math.min(read.documents, options.maxDocs);
-      return { finished, documents, invalidUtf8: read.invalidUtf8, reading };
-    }
-    const prefix = await countPrefix(
-      encoder,
-      source.parts,
-      Math.max(needsFrom.train, needsFrom.val),
-    );
-    const tasks = partTasks(source.parts, prefix, needsFrom);
-    const finished = await append(
-      encoder,
-      tasks,
-      writer,
-      options,
-      () => tasks.skipped.inputBytes,
-      tasks.skipped,
-    );
-    return {
-      finished,
-      documents: Math.min(tasks.skipped.documents, options.maxDocs),
-      invalidUtf8: tasks.skipped.invalidUtf8,
-      reading,
-    };
+  let tasks: (AsyncIterable<EncoderTask> | Iterable<EncoderTask>) & { tally: Tally };
+  let inputBytes: () => number;
+  if (reading === "stream") {
+    tasks = streamTasks(source, needsFrom, options.maxDocs);
+    inputBytes = () => source.stats.inputBytes;
+  } else {
+    const until = Math.max(needsFrom.train, needsFrom.val);
+    tasks = partTasks(source.parts, await countPrefix(encoder, source.parts, until), needsFrom);
+    inputBytes = () => tasks.tally.inputBytes;
   }
+  const finished = await append(encoder, tasks, writer, needsFrom, options, inputBytes);
+  const { documents, invalidUtf8 } = tasks.tally;
+  return { finished, documents: Math.min(documents, options.maxDocs), invalidUtf8, reading };
 }
 
-/** Counters the parts path keeps: of the parts skipped, then of all parts taken. */
+/**
+ * What a pass has read: documents (the input index past the last one), input bytes (the parts
+ * path; the stream path's source counts its own) and U+FFFD substitutions, of the documents
+ * skipped before the tasks and then of every batch taken.
+ */
 interface Tally {
   documents: number;
   inputBytes: number;
   invalidUtf8: number;
 }
 
+function newTally(): Tally {
+  return { documents: 0, inputBytes: 0, invalidUtf8: 0 };
+}
+
 /**
- * Takes the batches of `tasks` in order and appends their documents. Returns false when the signal
- * stopped it after a commit. `tally`, when given, gets the documents, input bytes and substitutions
- * of every batch (the parts path; the stream path's source counts its own).
+ * Takes the batches of `tasks` in order and appends their documents, counting them into
+ * `tasks.tally`. Returns false when the signal stopped it after a commit.
  */
 async function append(
   encoder: CorpusEncoder,
-  tasks: AsyncIterable<EncoderTask> | Iterable<EncoderTask>,
+  tasks: (AsyncIterable<EncoderTask> | Iterable<EncoderTask>) & { tally: Tally },
   writer: StoreWriter,
+  needsFrom: Record<Split, number>,
   options: EncodePassOptions,
   inputBytes: () => number,
-  tally?: Tally,
 ): Promise<boolean> {
+  const tally = tasks.tally;
   let base = 0; // input index of the current task's first document
   let next = 0; // input index after the last document taken
   const report = () => options.onProgress?.({ documents: next, inputBytes: inputBytes() });
   for await (const { task, batch } of encoder.run(tasks)) {
-    // A part after the counted ones starts where the tasks before it ended.
-    if (batch.first === 0) base = (task.kind === "count" ? null : task.start) ?? tally!.documents;
+    // A task without a start begins where the ones before it ended.
+    if (batch.first === 0) base = (task.kind === "count" ? null : task.start) ?? tally.documents;
     const end = Math.min(base + batch.first + batch.documents, options.maxDocs);
-    if (tally) countBatch(batch, base, end, tally);
+    countBatch(batch, base, end, tally);
     for (let k = 0; k < batch.local.length; k++) {
       const index = base + batch.local[k];
       if (index >= options.maxDocs) break;
-      const tokens = batch.ids.subarray(batch.offsets[k], batch.offsets[k + 1]);
       const split = SPLITS[batch.split[k]];
+      if (index < needsFrom[split]) continue; // on disk already (a task that could not know)
+      const tokens = batch.ids.subarray(batch.offsets[k], batch.offsets[k + 1]);
       if (writer.add(split, tokens, index, batch.utf8Bytes[k])) {
         await writer.settle();
         next = index + 1;
@@ -156,41 +145,73 @@ function countBatch(batch: EncodedBatch, base: number, end: number, tally: Tally
   }
 }
 
+/** Largest archive member handed to a worker whole (it is held in memory). */
+const MAX_MEMBER_BYTES = 64 * 1024 * 1024;
+
 /**
- * The stream path: documents read here, in tasks of about `TASK_CHARACTERS`, from the first input
- * index a split still needs (the ones before are on disk in both) up to `maxDocs`. `read` counts the documents taken
- * and their substitutions (not those of the one read past `maxDocs`).
+ * The stream path's tasks: documents read here, in tasks of about `TASK_CHARACTERS`, from the
+ * first input index a split still needs (the ones before are on disk in both) up to `maxDocs`.
+ * Past every resume point, a compressed archive member (OpenWebText's `urlsf_*.xz`) is handed to
+ * a worker whole, undecoded, so decompression runs on the workers too; the documents after it then
+ * have no known input index here, and the tasks carry none.
  */
-async function* streamTasks(
+function streamTasks(
   source: DocumentSource,
   needsFrom: Record<Split, number>,
   maxDocs: number,
-  read: { documents: number; invalidUtf8: number },
-): AsyncGenerator<EncoderTask> {
-  let texts: string[] = [];
-  let characters = 0;
-  let start = 0;
-  let cut = false;
+): AsyncIterable<EncoderTask> & { tally: Tally } {
+  const tally = newTally();
   const from = Math.min(needsFrom.train, needsFrom.val);
-  for await (const text of source) {
-    if (read.documents >= maxDocs) {
-      cut = true;
-      break;
-    }
-    read.invalidUtf8 = source.stats.invalidUtf8;
-    const index = read.documents++;
-    if (index < from) continue;
-    if (!texts.length) start = index;
-    texts.push(text);
-    characters += text.length;
-    if (characters >= TASK_CHARACTERS || texts.length >= TASK_DOCUMENTS) {
-      yield { kind: "texts", texts, start, needsFrom };
-      texts = [];
-      characters = 0;
-    }
-  }
-  if (!cut) read.invalidUtf8 = source.stats.invalidUtf8;
-  if (texts.length) yield { kind: "texts", texts, start, needsFrom };
+  const until = Math.max(needsFrom.train, needsFrom.val);
+  return {
+    tally,
+    async *[Symbol.asyncIterator]() {
+      let counted = 0; // documents read here: their input index while `exact`
+      let exact = true;
+      let attributed = 0; // substitutions of the documents read so far
+      let texts: string[] = [];
+      let invalid: number[] = [];
+      let characters = 0;
+      let start: number | null = 0;
+      const task = (): EncoderTask => {
+        const made: EncoderTask = { kind: "texts", texts, invalidUtf8: invalid, start, needsFrom };
+        texts = [];
+        invalid = [];
+        characters = 0;
+        return made;
+      };
+      const delegate = (name: string, size: number) =>
+        counted >= until && size <= MAX_MEMBER_BYTES && isCompressedName(name);
+      let cut = false;
+      for await (const item of source.items(delegate)) {
+        if (typeof item !== "string") {
+          if (texts.length) yield task();
+          yield { kind: "member", member: item, start: exact ? counted : null, needsFrom };
+          exact = false;
+          continue;
+        }
+        if (exact && counted >= maxDocs) {
+          cut = true;
+          break;
+        }
+        const index = counted++;
+        const substitutions = source.stats.invalidUtf8 - attributed;
+        attributed = source.stats.invalidUtf8;
+        if (exact && index < from) {
+          tally.documents = index + 1;
+          tally.invalidUtf8 += substitutions;
+          continue;
+        }
+        if (!texts.length) start = exact ? index : null;
+        texts.push(item);
+        invalid.push(substitutions);
+        characters += item.length;
+        if (characters >= TASK_CHARACTERS || texts.length >= TASK_DOCUMENTS) yield task();
+      }
+      if (texts.length) yield task();
+      if (!cut) tally.invalidUtf8 += source.stats.invalidUtf8 - attributed; // after the last one
+    },
+  };
 }
 
 /** Documents, input bytes and substitutions of each of the first parts. */
@@ -208,7 +229,7 @@ async function countPrefix(
   const counts: PartCounts = [];
   if (until === 0) return counts;
   let total = 0;
-  let current: Tally = { documents: 0, inputBytes: 0, invalidUtf8: 0 };
+  let current = newTally();
   const tasks = parts.map((part): EncoderTask => ({ kind: "count", part }));
   for await (const { batch } of encoder.run(tasks)) {
     current.documents += batch.documents;
@@ -218,7 +239,7 @@ async function countPrefix(
     current.invalidUtf8 += batch.invalidAfter;
     counts.push(current);
     total += current.documents;
-    current = { documents: 0, inputBytes: 0, invalidUtf8: 0 };
+    current = newTally();
     if (total >= until) break;
   }
   return counts;
@@ -226,27 +247,26 @@ async function countPrefix(
 
 /**
  * The parts path's tasks: a part whose documents all lie before the first index a split needs
- * (counted by `countPrefix`)
- * is skipped, and its counts go straight to `skipped`; the others are read by a worker, with
- * their start when it is known. `skipped` then goes on as the tally of the whole pass.
+ * (counted by `countPrefix`) is skipped, and its counts go straight to the tally; the others are
+ * read by a worker, with their start when it is known.
  */
 function partTasks(
   parts: SourcePart[],
   counts: PartCounts,
   needsFrom: Record<Split, number>,
-): Iterable<EncoderTask> & { skipped: Tally } {
-  const skipped: Tally = { documents: 0, inputBytes: 0, invalidUtf8: 0 };
+): Iterable<EncoderTask> & { tally: Tally } {
+  const tally = newTally();
   const from = Math.min(needsFrom.train, needsFrom.val);
   return {
-    skipped,
+    tally,
     *[Symbol.iterator]() {
       let start = 0;
       for (const [k, part] of parts.entries()) {
         const count = counts[k];
         if (count && start + count.documents <= from) {
-          skipped.documents = start += count.documents;
-          skipped.inputBytes += count.inputBytes;
-          skipped.invalidUtf8 += count.invalidUtf8;
+          tally.documents = start += count.documents;
+          tally.inputBytes += count.inputBytes;
+          tally.invalidUtf8 += count.invalidUtf8;
           continue;
         }
         // Past the counted parts, a start is known only for the first one.

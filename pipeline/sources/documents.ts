@@ -11,13 +11,13 @@ import { jsonlDocuments } from "./jsonl.ts";
 import { parquetDocuments, parquetStreamDocuments } from "./parquet.ts";
 import { readTar } from "./tar_reader.ts";
 import { textDocuments } from "./text.ts";
-import type { InputFile, ReadContext } from "./types.ts";
+import type { ArchiveMember, InputFile, ReadContext, SourceItem } from "./types.ts";
 
 /** The documents of one input file; its bytes are counted into `stats.inputBytes` as they are read. */
 export async function* fileDocuments(
   input: InputFile,
   context: ReadContext,
-): AsyncGenerator<string> {
+): AsyncGenerator<SourceItem> {
   const { stats } = context;
   const format = formatFromName(input.path);
   if (format.container === "parquet" && format.compression === null) {
@@ -44,7 +44,7 @@ export async function* streamDocuments(
   label: string,
   bytes: ReadableStream<Uint8Array>,
   context: ReadContext,
-): AsyncGenerator<string> {
+): AsyncGenerator<SourceItem> {
   let { compression, container } = formatFromName(name);
   let stream = bytes;
   if (compression !== null || container === null) {
@@ -71,7 +71,13 @@ export async function* streamDocuments(
     case "tar":
       for await (const member of readTar(stream, label)) {
         if (isHidden(member.name)) continue; // as in a directory walk: ".git/", macOS "._x" forks
-        yield* streamDocuments(member.name, `${label}:${member.name}`, member.body, context);
+        const memberLabel = `${label}:${member.name}`;
+        if (context.delegate?.(member.name, member.size)) {
+          const bytes = await readAll(member.body, member.size, memberLabel);
+          yield { name: member.name, label: memberLabel, bytes } satisfies ArchiveMember;
+          continue;
+        }
+        yield* streamDocuments(member.name, memberLabel, member.body, context);
       }
       return;
     case "jsonl":
@@ -84,6 +90,36 @@ export async function* streamDocuments(
       yield* textDocuments(stream, context);
       return;
   }
+}
+
+/** The documents of an archive member handed over whole (see `ReadContext.delegate`). */
+export function memberDocuments(
+  member: ArchiveMember,
+  context: ReadContext,
+): AsyncGenerator<SourceItem> {
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(member.bytes);
+      controller.close();
+    },
+  });
+  return streamDocuments(member.name, member.label, body, context);
+}
+
+/** A member's `size` bytes, read whole. */
+async function readAll(
+  body: ReadableStream<Uint8Array>,
+  size: number,
+  label: string,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for await (const chunk of body) {
+    bytes.set(chunk.subarray(0, size - at), at);
+    at += chunk.length;
+  }
+  if (at !== size) throw new UserError(`${label}: truncated archive member`);
+  return bytes;
 }
 
 /** True when a segment of the path (other than "." and "..") starts with a dot. */

@@ -65,3 +65,8 @@ export function sniffContainer(head: Uint8Array): Container {
   }
   return "text";
 }
+
+/** Whether a name says the file or member is compressed (decoding is then the costly part of reading it). */
+export function isCompressedName(path: string): boolean {
+  return formatFromName(path).compression !== null;
+}

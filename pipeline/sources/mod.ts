@@ -4,12 +4,15 @@
  * @module
  */
 export { readDocuments } from "./read_documents.ts";
-export { readPart } from "./read_part.ts";
+export { readMember, readPart } from "./read_part.ts";
+export { isCompressedName } from "./format.ts";
 export type {
+  ArchiveMember,
   DocumentSource,
   InputFile,
   ReadContext,
   ReadOptions,
   ReadStats,
+  SourceItem,
   SourcePart,
 } from "./types.ts";

@@ -1,6 +1,6 @@
 /** `readDocuments`: the one entry point of the sources, tying input resolution and the readers together. */
 import { locateDefaultCorpus } from "./default_corpus.ts";
-import { readPart } from "./read_part.ts";
+import { readPartItems } from "./read_part.ts";
 import { resolveInputs } from "./input_files.ts";
 import type {
   DocumentSource,
@@ -8,6 +8,7 @@ import type {
   ReadContext,
   ReadOptions,
   ReadStats,
+  SourceItem,
   SourcePart,
 } from "./types.ts";
 
@@ -64,6 +65,14 @@ class Source implements DocumentSource {
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<string> {
+    for await (const item of this.#pass(undefined)) yield item as string; // no delegate: documents only
+  }
+
+  items(delegate: (name: string, size: number) => boolean): AsyncGenerator<SourceItem> {
+    return this.#pass(delegate);
+  }
+
+  async *#pass(delegate: ReadContext["delegate"]): AsyncGenerator<SourceItem> {
     const stats = this.stats;
     // Reset in place: a caller holding `stats` keeps seeing the live counters.
     stats.documents =
@@ -71,11 +80,12 @@ class Source implements DocumentSource {
       stats.textBytes =
       stats.invalidUtf8 =
         0;
-    const context: ReadContext = { stats, splitLines: this.splitLines };
+    const context: ReadContext = { stats, splitLines: this.splitLines, delegate };
     for (const part of this.parts) {
-      for await (const document of readPart(part, context)) {
-        stats.documents++; // each reader adds textBytes as it yields: the text reader knows them unscanned
-        yield document;
+      for await (const item of readPartItems(part, context)) {
+        // Each reader adds textBytes as it yields: the text reader knows them unscanned.
+        if (typeof item === "string") stats.documents++;
+        yield item;
       }
     }
   }

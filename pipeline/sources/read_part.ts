@@ -1,6 +1,6 @@
-/** `readPart`: the documents of one part of a source, readable in any thread. */
+/** Reading a piece of a source on its own, in any thread: a part, or an archive member. */
 import { defaultCorpusFileDocuments } from "./default_corpus_reader.ts";
-import type { ReadContext, SourcePart } from "./types.ts";
+import type { ArchiveMember, ReadContext, SourceItem, SourcePart } from "./types.ts";
 
 /**
  * The documents of one part of a source (see `DocumentSource.parts`), counted into
@@ -8,11 +8,40 @@ import type { ReadContext, SourcePart } from "./types.ts";
  * these. The readers of files (archives, parquet, decompressors) are loaded on first use, so a
  * Worker that reads only the default corpus starts without them.
  */
-export async function* readPart(part: SourcePart, context: ReadContext): AsyncGenerator<string> {
+export function readPart(part: SourcePart, context: ReadContext): AsyncGenerator<string> {
+  return documentsOnly(
+    readPartItems(part, { stats: context.stats, splitLines: context.splitLines }),
+  );
+}
+
+/** The items of one part: its documents, and the archive members `context.delegate` picks. */
+export async function* readPartItems(
+  part: SourcePart,
+  context: ReadContext,
+): AsyncGenerator<SourceItem> {
   if (part.kind === "default-corpus") {
     yield* defaultCorpusFileDocuments(part.path, part.bytes, context.stats);
     return;
   }
   const { fileDocuments } = await import("./documents.ts");
   yield* fileDocuments(part.file, context);
+}
+
+/** The documents of an archive member a pass handed over (see `ReadContext.delegate`). */
+export async function* readMember(
+  member: ArchiveMember,
+  context: ReadContext,
+): AsyncGenerator<string> {
+  const { memberDocuments } = await import("./documents.ts");
+  yield* documentsOnly(
+    memberDocuments(member, { stats: context.stats, splitLines: context.splitLines }),
+  );
+}
+
+// Without a `delegate`, readers yield documents only.
+async function* documentsOnly(items: AsyncGenerator<SourceItem>): AsyncGenerator<string> {
+  for await (const item of items) {
+    if (typeof item !== "string") throw new Error(`${item.label}: handed over unasked`);
+    yield item;
+  }
 }

@@ -16,6 +16,22 @@ export type SourcePart =
   | { kind: "file"; file: InputFile }
   | { kind: "default-corpus"; path: string; bytes: number };
 
+/**
+ * A compressed archive member handed over whole instead of read in place (see
+ * `ReadContext.delegate`); `readMember` reads its documents, in any thread.
+ */
+export interface ArchiveMember {
+  /** Its path inside the archive (decides its format, as for a file). */
+  name: string;
+  /** Names it in errors: the input path, then `:member` for each archive level. */
+  label: string;
+  /** Its bytes, as stored in the archive. */
+  bytes: Uint8Array<ArrayBuffer>;
+}
+
+/** What a pass yields: a document, or an archive member it was asked to hand over. */
+export type SourceItem = string | ArchiveMember;
+
 /** Live counters of one pass over a {@link DocumentSource}. */
 export interface ReadStats {
   /** Documents yielded so far in the current pass. */
@@ -49,10 +65,20 @@ export interface DocumentSource extends AsyncIterable<string> {
   readonly splitLines: boolean;
   /** Live counters of the current pass; reset when a new pass starts. */
   readonly stats: ReadStats;
+  /**
+   * A pass (as `for await` makes) in which each archive member `delegate` picks comes as one
+   * `ArchiveMember` item instead of its documents; `stats.documents` counts only documents.
+   */
+  items(delegate: (name: string, size: number) => boolean): AsyncGenerator<SourceItem>;
 }
 
 /** What every reader of one pass shares: the counters to update and the options. */
 export interface ReadContext {
   readonly stats: ReadStats;
   readonly splitLines: boolean;
+  /**
+   * Asked for each member of an archive, with its size: true hands the member over whole, as an
+   * `ArchiveMember` item in its place, instead of reading its documents here.
+   */
+  readonly delegate?: (name: string, size: number) => boolean;
 }
