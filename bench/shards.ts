@@ -8,12 +8,14 @@
  *    plus the zstd size/speed trade-off that chose the codec level and inner chunk;
  * 2. encoding + writing the default corpus (`tokenizeCorpus` with the tokenizer given) on 2 workers
  *    vs 1 -- target: at least 1.7x faster; and the same on `--encode-copies` copies of it as JSONL
- *    files, where the fixed costs of a run (tokenizer, store, Worker start-up) weigh less;
+ *    files, where the fixed costs of a run (tokenizer, store, Worker start-up) weigh less, and in
+ *    OpenWebText's layout (a .tar.xz of .xz tars), where the main thread decodes the outer layer;
  * 3. 1,000 random batches of 64 x 257 tokens: `Shards.batch` vs the same windows read from a raw
  *    `.bin` (a seek and a read per row) -- target: within 2x; once on the default corpus store (all
  *    of it fits in the chunk cache) and once on the big store of (1) with a cache 1/10 its size.
  */
 import { constants, zstdCompressSync } from "node:zlib";
+import { isCompressedName } from "../pipeline/sources/mod.ts";
 import {
   EncoderPool,
   openShards,
@@ -83,6 +85,39 @@ async function directoryBytes(path: string): Promise<number> {
     total += entry.isDirectory ? await directoryBytes(child) : (await Deno.stat(child)).size;
   }
   return total;
+}
+
+/**
+ * `texts` in OpenWebText's layout, `copies` times: `DIR/openwebtext.tar.xz` holding 100 xz tars per
+ * copy, each of 20 `.txt` pages of 50 sentences (about 5 kB, as OpenWebText's pages are).
+ */
+async function writeOpenWebText(dir: string, texts: string[], copies: number): Promise<string> {
+  const tool = async (cwd: string, command: string, ...args: string[]) => {
+    const output = await new Deno.Command(command, { args, cwd, stderr: "piped" }).output();
+    if (!output.success) throw new Error(new TextDecoder().decode(output.stderr));
+  };
+  await Deno.mkdir(`${dir}/openwebtext`, { recursive: true });
+  const pages = 20, sentences = 50;
+  for (let copy = 0; copy < copies; copy++) {
+    for (let subset = 0; subset < 100; subset++) {
+      const name = `urlsf_subset${String(copy).padStart(2, "0")}-${subset}_data`;
+      const files: string[] = [];
+      await Deno.mkdir(`${dir}/${name}`);
+      for (let page = 0; page < pages; page++) {
+        const from = ((subset * pages + page) * sentences) % texts.length;
+        files.push(`${String(page).padStart(4, "0")}.txt`);
+        await Deno.writeTextFile(
+          `${dir}/${name}/${files[page]}`,
+          texts.slice(from, from + sentences).join(" "),
+        );
+      }
+      await tool(`${dir}/${name}`, "tar", "-cf", `${dir}/openwebtext/${name}`, ...files);
+      await tool(`${dir}/openwebtext`, "xz", "-1", "-T1", name);
+    }
+  }
+  await tool(dir, "tar", "--sort=name", "-cf", "openwebtext.tar", "openwebtext");
+  await tool(dir, "xz", "-1", "-T1", "openwebtext.tar");
+  return `${dir}/openwebtext.tar.xz`;
 }
 
 /** One `tokenizeCorpus` run of (2), timed in its phases. */
@@ -363,15 +398,23 @@ export async function run(args: string[]): Promise<void> {
         await Deno.writeTextFile(`${jsonlDir}/copy${copy}-${file}.jsonl`, lines.join("\n"));
       }
     }
+    const archive = await writeOpenWebText(`${work}/owt`, texts, encodeCopies);
+    const copiesTokens = `${(corpusTokens * encodeCopies / 1e6).toFixed(1)}M tokens`;
     for (
       const [key, label, inputs, corpusCopies] of [
         ["default", `default corpus (${(corpusTokens / 1e6).toFixed(2)}M tokens)`, [], 1],
         [
           "jsonl",
-          `${encodeCopies} copies of it as ${encodeCopies * 100} JSONL files (${
-            (corpusTokens * encodeCopies / 1e6).toFixed(1)
-          }M tokens)`,
+          `${encodeCopies} copies of it as ${encodeCopies * 100} JSONL files (${copiesTokens})`,
           [jsonlDir],
+          encodeCopies,
+        ],
+        [
+          "openwebtext",
+          `the same in OpenWebText's layout, a .tar.xz of ${
+            encodeCopies * 100
+          } .xz tars of .txt pages (${copiesTokens})`,
+          [archive],
           encodeCopies,
         ],
       ] as const
@@ -398,7 +441,9 @@ export async function run(args: string[]): Promise<void> {
         `${(corpusTokens * corpusCopies / run.seconds / 1e6).toFixed(1)}M tokens/s`;
       log(
         `  ${label}, ${
-          one.reading === "parts" ? "read by the workers" : "read by the main thread"
+          one.reading === "parts"
+            ? "read by the workers"
+            : "read by the main thread (compressed archive members by the workers)"
         }`,
       );
       log(
@@ -418,6 +463,26 @@ export async function run(args: string[]): Promise<void> {
           one.finishSeconds.toFixed(2)
         } s finishing; with the rest halved the speed-up is at most ${bound.toFixed(2)}x`,
       );
+      if (key === "openwebtext") {
+        // The outer layer stays on the main thread: it bounds the speed-up whatever the workers.
+        const source = await readDocuments([archive]);
+        const outer = await timed(1, async () => {
+          for await (const _ of source.items(isCompressedName));
+        });
+        const whole = await timed(1, async () => {
+          for await (const _ of source);
+        });
+        log(
+          `    main thread: ${
+            outer.toFixed(2)
+          } s reading the outer .tar.xz, the inner .xz handed ` +
+            `to the workers (decoding both layers there: ${whole.toFixed(2)} s)`,
+        );
+        Object.assign(figures, {
+          openwebtext_outer_seconds: outer,
+          openwebtext_read_seconds: whole,
+        });
+      }
       Object.assign(figures, {
         [`encode_${key}_1_worker_seconds`]: one.seconds,
         [`encode_${key}_2_workers_seconds`]: two.seconds,
