@@ -214,6 +214,28 @@ Deno.test("tokenizeCorpus: stopped and resumed again and again, reading one file
   }
 });
 
+Deno.test("tokenizeCorpus: a resumed run stopped while it passes over what the store holds stops at once", async () => {
+  const many = await corpusAsJsonl(`${work}/skip-many`, 8);
+  const one = await corpusAsJsonl(`${work}/skip-one`, 1);
+  for (const [name, inputs] of Object.entries({ many, one })) {
+    const settings = { tokenizerPath, inputs, valFraction: 0.3, chunkTokens: 2048 };
+    const outDir = `${work}/skip-${name}-out`;
+    const signal = new AbortController();
+    let commits = 0;
+    const first = await tokenizeCorpus({
+      ...settings,
+      outDir,
+      signal: signal.signal,
+      onProgress: (progress) => progress.phase === "encode" && ++commits > 20 && signal.abort(),
+    });
+    assertEquals(first.status, "interrupted");
+    const journal = await Deno.readTextFile(`${outDir}/tokens.zarr/zarr.json`);
+    const again = await tokenizeCorpus({ ...settings, outDir, signal: AbortSignal.abort() });
+    assertEquals([again.status, again.resumed], ["interrupted", true], name);
+    assertEquals(await Deno.readTextFile(`${outDir}/tokens.zarr/zarr.json`), journal, name);
+  }
+});
+
 Deno.test("tokenizeCorpus: a bad line in a part the workers read is reported with its file and line", async () => {
   const many = await corpusAsJsonl(`${work}/bad-many`, 8);
   const lines = (await Deno.readTextFile(many[5])).split("\n");

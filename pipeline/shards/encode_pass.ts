@@ -60,18 +60,30 @@ export async function encodePass(
   const reading = readsParts(source.parts, encoder.size) ? "parts" : "stream";
   let tasks: (AsyncIterable<EncoderTask> | Iterable<EncoderTask>) & { tally: Tally };
   let inputBytes: () => number;
-  if (reading === "stream") {
-    tasks = streamTasks(source, needsFrom, options.maxDocs);
-    inputBytes = () => source.stats.inputBytes;
-  } else {
-    const until = Math.max(needsFrom.train, needsFrom.val);
-    tasks = partTasks(source.parts, await countPrefix(encoder, source.parts, until), needsFrom);
-    inputBytes = () => tasks.tally.inputBytes;
+  const until = Math.max(needsFrom.train, needsFrom.val);
+  try {
+    if (reading === "stream") {
+      tasks = streamTasks(source, needsFrom, options.maxDocs, options.signal);
+      inputBytes = () => source.stats.inputBytes;
+    } else {
+      const counts = await countPrefix(encoder, source.parts, until, options.signal);
+      tasks = partTasks(source.parts, counts, needsFrom);
+      inputBytes = () => tasks.tally.inputBytes;
+    }
+    const finished = await append(encoder, tasks, writer, needsFrom, options, inputBytes);
+    const { documents, invalidUtf8 } = tasks.tally;
+    return { finished, documents: Math.min(documents, options.maxDocs), invalidUtf8, reading };
+  } catch (error) {
+    if (!(error instanceof StoppedWhileSkipping)) throw error;
+    return { finished: false, documents: 0, invalidUtf8: 0, reading };
   }
-  const finished = await append(encoder, tasks, writer, needsFrom, options, inputBytes);
-  const { documents, invalidUtf8 } = tasks.tally;
-  return { finished, documents: Math.min(documents, options.maxDocs), invalidUtf8, reading };
 }
+
+/**
+ * The signal fired while a resumed run was still passing over what the store holds: nothing is in
+ * hand, so it stops at once instead of at the next commit.
+ */
+class StoppedWhileSkipping extends Error {}
 
 /**
  * What a pass has read: documents (the input index past the last one), input bytes (the parts
@@ -159,6 +171,7 @@ function streamTasks(
   source: DocumentSource,
   needsFrom: Record<Split, number>,
   maxDocs: number,
+  signal?: AbortSignal,
 ): AsyncIterable<EncoderTask> & { tally: Tally } {
   const tally = newTally();
   const from = Math.min(needsFrom.train, needsFrom.val);
@@ -198,6 +211,7 @@ function streamTasks(
         const substitutions = source.stats.invalidUtf8 - attributed;
         attributed = source.stats.invalidUtf8;
         if (exact && index < from) {
+          if (signal?.aborted) throw new StoppedWhileSkipping();
           tally.documents = index + 1;
           tally.invalidUtf8 += substitutions;
           continue;
@@ -225,6 +239,7 @@ async function countPrefix(
   encoder: CorpusEncoder,
   parts: SourcePart[],
   until: number,
+  signal?: AbortSignal,
 ): Promise<PartCounts> {
   const counts: PartCounts = [];
   if (until === 0) return counts;
@@ -232,6 +247,7 @@ async function countPrefix(
   let current = newTally();
   const tasks = parts.map((part): EncoderTask => ({ kind: "count", part }));
   for await (const { batch } of encoder.run(tasks)) {
+    if (signal?.aborted) throw new StoppedWhileSkipping();
     current.documents += batch.documents;
     current.inputBytes += batch.inputBytes;
     for (const invalid of batch.invalidUtf8) current.invalidUtf8 += invalid;
