@@ -108,7 +108,8 @@ await runTask(async () => {
 function describe(summary: TokenizeSummary): string {
   const reading = {
     parts: "input files read by the workers",
-    stream: "input read by the main thread, encoded by the workers",
+    stream:
+      "input read by the main thread (compressed archive members by the workers), encoded by the workers",
   };
   const { train, val } = summary.splits;
   const state = summary.status === "interrupted"
