@@ -7,11 +7,16 @@ export { UserError } from "./user_error.ts";
 export { TOOLKIT_VERSION } from "./version.ts";
 export { writeFileAtomic } from "./atomic_file.ts";
 export {
+  type ArchiveMember,
   type DocumentSource,
   type InputFile,
   readDocuments,
+  readMember,
   type ReadOptions,
+  readPart,
   type ReadStats,
+  type SourceItem,
+  type SourcePart,
 } from "./sources/mod.ts";
 export {
   type BpeDefinition,
