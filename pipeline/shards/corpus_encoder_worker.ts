@@ -1,8 +1,8 @@
 /// <reference lib="deno.worker" />
 /**
  * A Worker of `CorpusEncoder`: takes tasks (a part of the source or an archive member to read
- * here, or texts the main thread read), and for every document computes its split from its content hash and, unless a
- * resumed store already holds it, its ids. Results go back in batches, in document order, each
+ * here, or texts the main thread read), and for every document computes its split from its
+ * content hash and, unless a resumed store already holds it, its ids. Results go back in batches, in document order, each
  * with its buffers transferred. A worker with `WINDOW` batches not yet taken by the main thread
  * waits: memory stays bounded whatever the part sizes.
  */
@@ -169,7 +169,7 @@ class BatchBuilder {
   async send(last: boolean, invalidAfter: number): Promise<void> {
     const inputBytes = this.stats.inputBytes;
     const encoded = tokenizer!.encodeConcatenated(this.#texts);
-    const ids = settings!.dtype === "uint16" ? Uint16Array.from(encoded.ids) : encoded.ids;
+    const ids = settings!.dtype === "uint16" ? new Uint16Array(encoded.ids) : encoded.ids;
     const offsets = encoded.offsets;
     const batch: EncodedBatch = {
       id: this.id,

@@ -39,7 +39,7 @@ const TASK_DOCUMENTS = 4096;
  * Only when the parts are many and none is large (a part is read by one worker, and the ones after
  * it wait for it in the output order); a single file is read here and only encoding is parallel.
  */
-export function readsParts(parts: SourcePart[], workers: number): boolean {
+function readsParts(parts: SourcePart[], workers: number): boolean {
   const sizes = parts.map((part) => part.kind === "file" ? part.file.bytes : part.bytes);
   const total = sizes.reduce((sum, size) => sum + size, 0);
   return parts.length >= 2 * workers && Math.max(...sizes) <= total / (2 * workers);
@@ -118,7 +118,7 @@ async function append(
   const report = () => options.onProgress?.({ documents: next, inputBytes: inputBytes() });
   for await (const { task, batch } of encoder.run(tasks)) {
     // A task without a start begins where the ones before it ended.
-    if (batch.first === 0) base = (task.kind === "count" ? null : task.start) ?? tally.documents;
+    if (batch.first === 0) base = ("start" in task ? task.start : null) ?? tally.documents;
     const end = Math.min(base + batch.first + batch.documents, options.maxDocs);
     countBatch(batch, base, end, tally);
     for (let k = 0; k < batch.local.length; k++) {

@@ -165,7 +165,7 @@ export async function tokenizeCorpus(options: TokenizeOptions): Promise<Tokenize
       let trainReport: TrainReport | undefined;
       const recorded = writer.attributes.tokenizer_sha256;
       if (recorded) {
-        tokenizer = await readRecordedTokenizer(tokenizerPath, recorded);
+        tokenizer = await readRecordedTokenizer(tokenizerPath, writer.attributes);
       } else if (tokenizerFile) {
         tokenizer = tokenizerFile;
         // Written from memory even when it is the same file: --overwrite may have removed it.
@@ -338,8 +338,15 @@ async function readTokenizerFile(path: string): Promise<TokenizerFile> {
   return await tokenizerFileOf(bytes, tokenizer);
 }
 
-/** The tokenizer.json a store was started with; a `UserError` if it is missing or changed. */
-async function readRecordedTokenizer(path: string, recorded: string): Promise<TokenizerFile> {
+/**
+ * The tokenizer.json a store was started with, not parsed again (what it defines is in the
+ * store's attributes); a `UserError` if it is missing or changed.
+ */
+async function readRecordedTokenizer(
+  path: string,
+  attributes: StoreAttributes,
+): Promise<TokenizerFile> {
+  const recorded = attributes.tokenizer_sha256!;
   let bytes: Uint8Array<ArrayBuffer>;
   try {
     bytes = await Deno.readFile(path);
@@ -358,7 +365,14 @@ async function readRecordedTokenizer(path: string, recorded: string): Promise<To
       }...): use --overwrite to start over`,
     );
   }
-  return await tokenizerFileOf(bytes, Tokenizer.fromJson(new TextDecoder().decode(bytes), path));
+  // The same bytes parsed when the store was started: what they define is recorded beside them.
+  return {
+    bytes,
+    text: new TextDecoder().decode(bytes),
+    sha256: actual,
+    vocabSize: attributes.vocab_size!,
+    eotId: attributes.eot_id!,
+  };
 }
 
 async function* firstDocuments(

@@ -1,6 +1,6 @@
 /** `readDocuments`: the one entry point of the sources, tying input resolution and the readers together. */
 import { locateDefaultCorpus } from "./default_corpus.ts";
-import { readPartItems } from "./read_part.ts";
+import { documentsOnly, readPartItems } from "./read_part.ts";
 import { resolveInputs } from "./input_files.ts";
 import type {
   DocumentSource,
@@ -65,7 +65,7 @@ class Source implements DocumentSource {
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<string> {
-    for await (const item of this.#pass(undefined)) yield item as string; // no delegate: documents only
+    yield* documentsOnly(this.#pass(undefined));
   }
 
   items(delegate: (name: string, size: number) => boolean): AsyncGenerator<SourceItem> {

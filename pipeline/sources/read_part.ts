@@ -38,8 +38,8 @@ export async function* readMember(
   );
 }
 
-// Without a `delegate`, readers yield documents only.
-async function* documentsOnly(items: AsyncGenerator<SourceItem>): AsyncGenerator<string> {
+/** The documents of `items`, read without a `delegate`, where no member can come whole. */
+export async function* documentsOnly(items: AsyncGenerator<SourceItem>): AsyncGenerator<string> {
   for await (const item of items) {
     if (typeof item !== "string") throw new Error(`${item.label}: handed over unasked`);
     yield item;
