@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 
 /** A TensorFlow.js backend the toolkit runs on. */
 export type Backend = "webgpu" | "wasm" | "cpu";

@@ -1,11 +1,11 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { TOOLKIT_VERSION } from "../pipeline/version.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { TOOLKIT_VERSION } from "../core/version.ts";
+import { UserError } from "../core/user_error.ts";
 import type { GptConfig } from "./config.ts";
 import type { GptModel } from "./gpt.ts";
 import type { AdamW } from "./optimizer.ts";
 import { readSafetensors, type SafetensorsTensor, writeSafetensors } from "./safetensors.ts";
-import { writeFileAtomic } from "../pipeline/atomic_file.ts";
+import { writeFileAtomic } from "../core/atomic_file.ts";
 
 /** Marks our checkpoint JSON files (and their layout version). */
 export const CHECKPOINT_FORMAT = "microgpt-checkpoint/1";

@@ -1,4 +1,4 @@
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 
 /**
  * The shape of a GPT. `block` chooses the wiring of each block:

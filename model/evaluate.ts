@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { Shards, Split } from "../pipeline/mod.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 import type { GptModel } from "./gpt.ts";
 import { backendLimits, type MemoryLimits, microBatchFor } from "./memory_budget.ts";
 

@@ -1,5 +1,5 @@
 import { openShards, type Shards } from "../pipeline/mod.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 import { evaluate, type Evaluation } from "./evaluate.ts";
 import { loadRun, storeTokenizer } from "./run.ts";
 

@@ -1,4 +1,4 @@
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 import type { GptWeights } from "./gpt.ts";
 import { KvCache, transposedEmbedding, windowLogits } from "./kv_cache.ts";
 import { Random } from "./random.ts";

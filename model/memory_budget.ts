@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 import type { GptConfig } from "./config.ts";
 
 /** What the active backend can hold: the largest single tensor, and all of one step's activations. */

@@ -1,5 +1,5 @@
-import { UserError } from "../pipeline/user_error.ts";
-import { writeFileAtomic } from "../pipeline/atomic_file.ts";
+import { UserError } from "../core/user_error.ts";
+import { writeFileAtomic } from "../core/atomic_file.ts";
 import { lineChartSvg } from "./plot.ts";
 
 /** One line of `metrics.jsonl`: a training step, and the val figures when the step ended with an eval. */

@@ -1,4 +1,4 @@
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 
 /** A named set of training values that reproduces one of the seed study's experiments. */
 export interface TrainPreset {

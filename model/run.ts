@@ -1,6 +1,6 @@
 import { type Shards, Tokenizer } from "../pipeline/mod.ts";
-import { UserError } from "../pipeline/user_error.ts";
-import { writeFileAtomic } from "../pipeline/atomic_file.ts";
+import { UserError } from "../core/user_error.ts";
+import { writeFileAtomic } from "../core/atomic_file.ts";
 import {
   type CheckpointInfo,
   configFromJson,

@@ -1,5 +1,5 @@
-import { UserError } from "../pipeline/user_error.ts";
-import { writeFileAtomic } from "../pipeline/atomic_file.ts";
+import { UserError } from "../core/user_error.ts";
+import { writeFileAtomic } from "../core/atomic_file.ts";
 
 /** The element types this reader and writer handle, with safetensors' names. */
 export type SafetensorsDtype = "F32" | "F64" | "I32" | "I64" | "U8";

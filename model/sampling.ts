@@ -1,4 +1,4 @@
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 import type { Random } from "./random.ts";
 
 /** How the next token is drawn from the model's logits. */

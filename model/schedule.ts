@@ -1,4 +1,4 @@
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 
 /** The learning-rate schedule of the seed study: optax's `warmup_cosine_decay_schedule`. */
 export interface WarmupCosineSchedule {

@@ -1,5 +1,5 @@
 import { openShards, type Shards } from "../pipeline/mod.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 import {
   configFromJson,
   configToJson,
@@ -29,7 +29,7 @@ import {
   type TrainPlan,
   type TrainRequest,
 } from "./train_plan.ts";
-import { writeFileAtomic } from "../pipeline/atomic_file.ts";
+import { writeFileAtomic } from "../core/atomic_file.ts";
 
 /** How to run `train`: the request (flags), where to write, and hooks for the task and the tests. */
 export interface TrainOptions extends TrainRequest {

@@ -1,4 +1,4 @@
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 import { type GptConfig, validateConfig } from "./config.ts";
 import { preset } from "./presets.ts";
 import { validateSchedule, type WarmupCosineSchedule } from "./schedule.ts";

@@ -1,11 +1,8 @@
 /**
- * The data pipeline: corpus readers, the byte-level BPE tokenizer, and the Zarr token shards.
+ * The data pipeline: corpus readers, the byte-level BPE tokenizer, and the Zarr token store.
  *
  * @module
  */
-export { UserError } from "./user_error.ts";
-export { TOOLKIT_VERSION } from "./version.ts";
-export { writeFileAtomic } from "./atomic_file.ts";
 export {
   type ArchiveMember,
   type DocumentSource,

@@ -1,4 +1,4 @@
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 import { type LawName, type ScalingLaw, scalingLaw } from "./laws.ts";
 import { tokensForParams } from "./frontier.ts";
 import { dataConstrainedLoss, effectiveTokens } from "./data_constrained.ts";

@@ -1,4 +1,4 @@
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 import { countParams, type ModelShape } from "./params.ts";
 import { validateHeads } from "./heads.ts";
 

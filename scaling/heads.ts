@@ -1,4 +1,4 @@
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 
 /** The head sizes (d / heads) the configuration search accepts. */
 export const HEAD_SIZE_RANGE = { min: 32, max: 128 } as const;

@@ -1,4 +1,4 @@
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 import type { ComputeFrontier } from "./frontier.ts";
 import { parametricFrontier, type ParametricLossFit } from "./parametric_loss.ts";
 import { chinchillaApproach1Frontier } from "./law_chinchilla.ts";

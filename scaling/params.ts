@@ -1,4 +1,4 @@
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 
 /**
  * The two block wirings of the micro_gpt family (the same names as `GptConfig.block` in `model/`).

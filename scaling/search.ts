@@ -1,4 +1,4 @@
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 import { type Block, paramBreakdown } from "./params.ts";
 import { defaultHeads } from "./heads.ts";
 import { recommendVocab, type VocabRules } from "./vocabulary.ts";

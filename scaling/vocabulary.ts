@@ -1,4 +1,4 @@
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 
 /**
  * The vocabulary law of Tao et al. (2024), "Scaling Laws with Vocabulary: Larger Models Deserve

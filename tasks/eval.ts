@@ -7,7 +7,7 @@ import { Progress } from "./cli/progress.ts";
 import { runTask } from "./cli/run_task.ts";
 import { initBackend, parseBackend } from "../model/backend.ts";
 import { evaluateRun } from "../model/evaluate_run.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 
 const usage =
   "usage: deno task eval --run runs/NAME | --checkpoint FILE [--data DIR] [--json]\n\n" +

@@ -7,7 +7,7 @@ import { runTask } from "./cli/run_task.ts";
 import { initBackend, parseBackend } from "../model/backend.ts";
 import { generate, type GenerateOptions, validateGenerate } from "../model/generate.ts";
 import { loadRun } from "../model/run.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 
 const usage = "usage: deno task generate --run runs/NAME [--prompt TEXT] [--max-new N] " +
   "[--temperature T] [--top-k K] [--top-p P] [--seed S] [--backend NAME]\n\n" +

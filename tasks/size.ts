@@ -4,7 +4,7 @@
  */
 import { numberFlag, parseFlags } from "./cli/flags.ts";
 import { runTask } from "./cli/run_task.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 import {
   type Block,
   compareSeedClaims,

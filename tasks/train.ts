@@ -8,7 +8,7 @@ import { initBackend, parseBackend } from "../model/backend.ts";
 import { abortOnSigint } from "./cli/interrupt.ts";
 import { DEFAULT_DATA, train } from "../model/train.ts";
 import type { TrainRequest } from "../model/train_plan.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 
 const usage =
   "usage: deno task train [--preset exp1|exp2] [--data DIR] [--out runs/NAME] [flags]\n" +

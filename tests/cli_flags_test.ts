@@ -1,6 +1,6 @@
 import { assertEquals, assertThrows } from "./assert.ts";
 import { helpText, numberFlag, parseFlags } from "../tasks/cli/flags.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 
 Deno.test("numberFlag reads every spelling the size task documents", () => {
   assertEquals(numberFlag("tokens", "1e9"), 1e9);

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { BACKENDS, initBackend, parseBackend } from "../model/backend.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 import { assertAlmostEquals, assertEquals, assertMatch, assertThrows } from "./assert.ts";
 
 const a = [[1, 2, 3], [4, 5, 6]];

@@ -13,8 +13,8 @@ import { type GptConfig } from "../model/config.ts";
 import { microGpt } from "../model/gpt.ts";
 import { AdamW } from "../model/optimizer.ts";
 import { Random } from "../model/random.ts";
-import { UserError } from "../pipeline/user_error.ts";
-import { TOOLKIT_VERSION } from "../pipeline/version.ts";
+import { UserError } from "../core/user_error.ts";
+import { TOOLKIT_VERSION } from "../core/version.ts";
 import { assert, assertEquals, assertRejects } from "./assert.ts";
 
 await initBackend("cpu");

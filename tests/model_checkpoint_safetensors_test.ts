@@ -5,7 +5,7 @@ import {
   type SafetensorsTensor,
   writeSafetensors,
 } from "../model/safetensors.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 import { assertEquals, assertRejects, assertThrows } from "./assert.ts";
 
 const encoder = new TextEncoder();

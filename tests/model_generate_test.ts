@@ -3,7 +3,7 @@ import { initBackend } from "../model/backend.ts";
 import type { GptConfig } from "../model/config.ts";
 import { generate, type GenerateOptions, generateTokens, TextStream } from "../model/generate.ts";
 import { trainBpe } from "../pipeline/mod.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 import { assert, assertEquals, assertNotEquals, assertRejects } from "./assert.ts";
 import { randomisedGpt } from "./model_fixture_gpt.ts";
 

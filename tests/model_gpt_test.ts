@@ -3,7 +3,7 @@ import { initBackend } from "../model/backend.ts";
 import { type GptConfig, parameterCount, parameterLayout } from "../model/config.ts";
 import { gptLoss, microGpt, microGpt1, microGpt2, microGpt4 } from "../model/gpt.ts";
 import { randomisedGpt } from "./model_fixture_gpt.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 import { countParams } from "../scaling/mod.ts";
 import {
   assert,

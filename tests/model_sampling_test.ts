@@ -1,6 +1,6 @@
 import { Random } from "../model/random.ts";
 import { sampleToken, type SamplingOptions, validateSampling } from "../model/sampling.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "./assert.ts";
 
 // Token 2 has p = 0.5, token 3 has 0.3, token 0 has 0.15, token 1 has 0.05; the logits are log p

@@ -4,7 +4,7 @@ import { listCheckpoints, readCheckpointInfo } from "../model/checkpoint.ts";
 import { readMetrics } from "../model/metrics.ts";
 import { readSafetensors } from "../model/safetensors.ts";
 import { train, type TrainOptions } from "../model/train.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "./assert.ts";
 import { memoryStore, tinyTrainOptions } from "./model_train_fixture.ts";
 

@@ -3,7 +3,7 @@ import type { GptConfig } from "../model/config.ts";
 import { backendLimits, microBatchFor, stepMemory } from "../model/memory_budget.ts";
 import { readMetrics } from "../model/metrics.ts";
 import { train } from "../model/train.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "./assert.ts";
 import { memoryStore, tinyTrainOptions } from "./model_train_fixture.ts";
 

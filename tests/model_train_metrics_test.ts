@@ -1,6 +1,6 @@
 import { lossPlotSvg, MetricsLog, type MetricsRecord, readMetrics } from "../model/metrics.ts";
 import { lineChartSvg, niceScale } from "../model/plot.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 import { assert, assertEquals, assertRejects } from "./assert.ts";
 
 function record(step: number, extra: Partial<MetricsRecord> = {}): MetricsRecord {

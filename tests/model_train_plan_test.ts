@@ -2,7 +2,7 @@ import { PRESETS } from "../model/presets.ts";
 import { chooseModelForStore } from "../model/size_choice.ts";
 import { chooseModel } from "../scaling/mod.ts";
 import { planTraining, resumePlan, type SizeChoice } from "../model/train_plan.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 import { assert, assertEquals, assertThrows } from "./assert.ts";
 
 const store = { path: "data/x", vocabSize: 8000, trainTokens: 1_000_000 };

@@ -1,5 +1,5 @@
 import { learningRate, validateSchedule, type WarmupCosineSchedule } from "../model/schedule.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 import { assertAlmostEquals, assertThrows } from "./assert.ts";
 
 // The seed's exp1 schedule: optax.warmup_cosine_decay_schedule(0, 5e-4, 100, 7600, 1e-5).

@@ -2,7 +2,8 @@
  * The Tokenizer on its own: decode(encode(s)) === s for random Unicode, special tokens, the merge
  * order of long words, deterministic tokenizer.json, and the errors a bad file gives.
  */
-import { END_OF_TEXT, Tokenizer, trainBpe, UserError } from "../pipeline/mod.ts";
+import { END_OF_TEXT, Tokenizer, trainBpe } from "../pipeline/mod.ts";
+import { UserError } from "../core/mod.ts";
 import { mergeWord } from "../pipeline/bpe/merge_word.ts";
 import { PairTable } from "../pipeline/bpe/pair_table.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "./assert.ts";

@@ -3,7 +3,8 @@
  * merges as Hugging Face's trainer on the same input, determinism, the maxWords cap, and the errors.
  */
 import { BPE, byteLevelPreTokenizer, Tokenizer as HfTokenizer } from "tokenizers";
-import { END_OF_TEXT, trainBpe, UserError } from "../pipeline/mod.ts";
+import { END_OF_TEXT, trainBpe } from "../pipeline/mod.ts";
+import { UserError } from "../core/mod.ts";
 import { assert, assertEquals, assertRejects } from "./assert.ts";
 import { corpusSentences, randomText, seededRandom } from "./pipeline_bpe_fixtures.ts";
 

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertRejects } from "./assert.ts";
 import { openShards } from "../pipeline/shards/reader.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 import {
   expectedSplits,
   seededRandom,

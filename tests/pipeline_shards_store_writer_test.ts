@@ -4,7 +4,7 @@ import { assert, assertEquals, assertRejects } from "./assert.ts";
 import { openShards } from "../pipeline/shards/reader.ts";
 import { StoreWriter } from "../pipeline/shards/store_writer.ts";
 import { SPLITS } from "../pipeline/shards/split_hash.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 import {
   copyTree,
   expectedSplits,

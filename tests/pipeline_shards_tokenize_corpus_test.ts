@@ -4,8 +4,8 @@ import {
   readDocuments,
   tokenizeCorpus,
   type TokenizeOptions,
-  UserError,
 } from "../pipeline/mod.ts";
+import { UserError } from "../core/mod.ts";
 import {
   expectedCorpusSplits,
   readStoreArrays,

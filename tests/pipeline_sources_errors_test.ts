@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertRejects } from "./assert.ts";
 import { readDocuments } from "../pipeline/sources/mod.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 import {
   collect,
   jsonl,

@@ -1,6 +1,6 @@
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "./assert.ts";
 import { describeConfig, planForTokens, scalingLaw } from "../scaling/mod.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 
 Deno.test("describeConfig: the seed's model, its FLOPs and the budget it is compute-optimal for", () => {
   const report = describeConfig({ layers: 4, modelD: 512, vocab: 9000 });

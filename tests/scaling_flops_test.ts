@@ -1,6 +1,6 @@
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "./assert.ts";
 import { countParams, flopsPerToken } from "../scaling/mod.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 
 // An independent count: every matrix product of one training sequence of the seed block, written as
 // the shapes microGpt multiplies (2·m·k·n FLOPs each), plus Appendix F's 3·heads·ctx² softmax;

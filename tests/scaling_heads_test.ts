@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertThrows } from "./assert.ts";
 import { defaultHeads, HEAD_SIZE_RANGE, validateHeads } from "../scaling/mod.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 
 Deno.test("defaultHeads gives head size 64 for every multiple of 64", () => {
   for (let d = 64; d <= 8192; d += 64) assertEquals(d / defaultHeads(d), 64);

@@ -7,7 +7,7 @@ import {
   predictLoss,
   scalingLaw,
 } from "../scaling/mod.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 
 const GOPHER_FLOPS = 5.76e23; // Hoffmann et al. 2022: Gopher's training budget
 

@@ -1,7 +1,7 @@
 import { assertEquals, assertThrows } from "./assert.ts";
 import { countParams, paramBreakdown } from "../scaling/mod.ts";
 import { parameterCount } from "../model/config.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 
 Deno.test("countParams reproduces the seed's micro_gpt_4 counts exactly", () => {
   assertEquals(countParams({ layers: 4, modelD: 512, vocab: 9000 }), 17_205_248);

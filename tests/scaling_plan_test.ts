@@ -8,7 +8,7 @@ import {
   planForTokens,
   scalingLaw,
 } from "../scaling/mod.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 
 Deno.test("planForTokens: the law's optimum for the effective tokens, and the model closest to it", () => {
   for (const law of ["chinchilla", "chinchilla-fit", "epoch"] as const) {

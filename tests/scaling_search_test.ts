@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertThrows } from "./assert.ts";
 import { closestConfig, configAt, countParams, validateHeads } from "../scaling/mod.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 
 Deno.test("closestConfig returns the width closest in ratio to the target, checked by brute force", () => {
   for (const rules of [{}, { vocab: 8000 }, { layers: 6, block: "preln" as const }]) {

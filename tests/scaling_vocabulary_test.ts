@@ -6,7 +6,7 @@ import {
   tokensPerCharacter,
   vocabBounds,
 } from "../scaling/mod.ts";
-import { UserError } from "../pipeline/user_error.ts";
+import { UserError } from "../core/user_error.ts";
 
 Deno.test("the vocabulary law predicts at least 216K for Llama2-70B, as Tao et al. report", () => {
   // Llama2-70B: 68.98B parameters with untied 32,000 × 8192 input and output embeddings.

@@ -2,7 +2,7 @@
  * The byte-level BPE tokenizer: encode text to ids, decode ids to text, and read or write it as a
  * Hugging Face `tokenizer.json` (so the `tokenizers` library gives the same ids for the same text).
  */
-import { UserError } from "../user_error.ts";
+import { UserError } from "../../core/user_error.ts";
 import { BYTE_TO_CHAR, charToByte, utf8Encode } from "./byte_level.ts";
 import { mergeWord, type RankedMerges } from "./merge_word.ts";
 import { PairTable } from "./pair_table.ts";
@@ -10,7 +10,7 @@ import { wordEnd } from "./pretokenize.ts";
 import { AddedTokenMatcher } from "./special_tokens.ts";
 import { type BpeDefinition, readTokenizerJson, writeTokenizerJson } from "./tokenizer_json.ts";
 import { WordIndex } from "./word_index.ts";
-import { writeFileAtomic } from "../atomic_file.ts";
+import { writeFileAtomic } from "../../core/atomic_file.ts";
 
 /** The document separator GPT-2 uses, our one special token by default. */
 export const END_OF_TEXT = "<|endoftext|>";

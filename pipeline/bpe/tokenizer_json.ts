@@ -6,7 +6,7 @@
  * an unknown token, dropout, a template post-processor...) are refused with a UserError rather than
  * silently encoded differently from Hugging Face.
  */
-import { UserError } from "../user_error.ts";
+import { UserError } from "../../core/user_error.ts";
 import type { AddedToken } from "./special_tokens.ts";
 
 /** Everything that defines a byte-level BPE tokenizer, as stored in tokenizer.json. */

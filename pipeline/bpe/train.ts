@@ -8,7 +8,7 @@
  * tokens in the order they were learned. Ties between equally frequent pairs go to the pair with the
  * smaller ids, as in Hugging Face, so the same input always gives the same tokenizer.json.
  */
-import { UserError } from "../user_error.ts";
+import { UserError } from "../../core/user_error.ts";
 import { BYTE_TO_CHAR, BYTES_IN_ALPHABET_ORDER, utf8Encode } from "./byte_level.ts";
 import { learnMerges, type WordTable } from "./merge_loop.ts";
 import { END_OF_TEXT, Tokenizer } from "./tokenizer.ts";

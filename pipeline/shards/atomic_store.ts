@@ -1,6 +1,6 @@
 import FileSystemStore from "@zarrita/storage/fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "../atomic_file.ts";
+import { writeFileAtomic } from "../../core/atomic_file.ts";
 
 /**
  * zarrita's file-system store, with every write made atomic and durable: the bytes go to a

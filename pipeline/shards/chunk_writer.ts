@@ -1,5 +1,5 @@
-import { UserError } from "../user_error.ts";
-import { directoryOf, syncDirectory } from "../atomic_file.ts";
+import { UserError } from "../../core/user_error.ts";
+import { directoryOf, syncDirectory } from "../../core/atomic_file.ts";
 import { AtomicFileSystemStore } from "./atomic_store.ts";
 import type { ChunkRequest, ChunkResponse, ChunkToWrite } from "./chunk_writer_worker.ts";
 import { writeGroupMetadata } from "./store_layout.ts";

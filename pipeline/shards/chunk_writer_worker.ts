@@ -6,7 +6,7 @@
  */
 import { AtomicFileSystemStore } from "./atomic_store.ts";
 import { bytesOf, compress, encodeShard, type TokenArray } from "./chunk_codec.ts";
-import { UserError } from "../user_error.ts";
+import { UserError } from "../../core/user_error.ts";
 
 /** A complete chunk to write under `key`. */
 export type ChunkToWrite =

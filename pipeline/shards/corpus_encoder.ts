@@ -2,7 +2,7 @@
  * The Workers of the encoding pass: each reads (or is sent) documents, splits them by content hash
  * and encodes them; the main thread takes the results in input order.
  */
-import { UserError } from "../user_error.ts";
+import { UserError } from "../../core/user_error.ts";
 import {
   type EncodedBatch,
   type EncoderSettings,

@@ -9,7 +9,7 @@
 import { Tokenizer } from "../bpe/tokenizer.ts";
 import { readMember, readPart } from "../sources/read_part.ts";
 import type { ArchiveMember, ReadStats, SourcePart } from "../sources/types.ts";
-import { UserError } from "../user_error.ts";
+import { UserError } from "../../core/user_error.ts";
 import type { TokenArray, TokenDtype } from "./chunk_codec.ts";
 import { hashDocument, type Split, splitOf } from "./split_hash.ts";
 

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { UserError } from "../user_error.ts";
+import { UserError } from "../../core/user_error.ts";
 import { runDifferences } from "./run_arguments.ts";
 import type { RunArguments } from "./store_attributes.ts";
 import { STORE_NAME, TOKENIZER_NAME } from "./store_layout.ts";

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { UserError } from "../user_error.ts";
+import { UserError } from "../../core/user_error.ts";
 import { ChunkCache } from "./chunk_cache.ts";
 import type { TokenArray } from "./chunk_codec.ts";
 import { type Split, SPLITS } from "./split_hash.ts";

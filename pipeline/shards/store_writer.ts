@@ -1,5 +1,5 @@
-import { TOOLKIT_VERSION } from "../version.ts";
-import { UserError } from "../user_error.ts";
+import { TOOLKIT_VERSION } from "../../core/version.ts";
+import { UserError } from "../../core/user_error.ts";
 import { AtomicFileSystemStore } from "./atomic_store.ts";
 import type { TokenArray } from "./chunk_codec.ts";
 import { type ChunkToWrite, ChunkWriter } from "./chunk_writer.ts";

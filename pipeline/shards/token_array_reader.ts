@@ -1,4 +1,4 @@
-import { UserError } from "../user_error.ts";
+import { UserError } from "../../core/user_error.ts";
 import {
   decodeShardIndex,
   decompress,

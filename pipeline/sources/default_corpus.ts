@@ -5,7 +5,7 @@
  */
 import "nlp-corpus"; // keeps the package in the module graph, so Deno installs it
 import { fileURLToPath } from "node:url";
-import { UserError } from "../user_error.ts";
+import { UserError } from "../../core/user_error.ts";
 import { describe } from "./errors.ts";
 import type { InputFile } from "./types.ts";
 

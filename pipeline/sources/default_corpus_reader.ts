@@ -2,7 +2,7 @@
  * Reads one file of the embedded default corpus (see `default_corpus.ts`): kept apart from the
  * package lookup so that a Worker reading the corpus does not load the package's Node modules.
  */
-import { UserError } from "../user_error.ts";
+import { UserError } from "../../core/user_error.ts";
 import { describe } from "./errors.ts";
 import type { ReadStats } from "./types.ts";
 import { toWellFormed, utf8Length } from "./utf8.ts";

@@ -2,7 +2,7 @@
  * The dispatcher: from a named byte stream to documents, decompressing and descending into tar members
  * with the same dispatch, to any depth (OpenWebText: a .tar.xz of .xz-compressed tars of .txt files).
  */
-import { UserError } from "../user_error.ts";
+import { UserError } from "../../core/user_error.ts";
 import { ByteReader } from "./byte_reader.ts";
 import { decompress } from "./compression.ts";
 import { openFile } from "./file_stream.ts";

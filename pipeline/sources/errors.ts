@@ -1,5 +1,5 @@
 /** Turning low-level failures into one-line UserErrors that name the file (and archive member). */
-import { UserError } from "../user_error.ts";
+import { UserError } from "../../core/user_error.ts";
 
 /** A short reason for an I/O or decoder error, without a stack. */
 export function describe(error: unknown): string {

@@ -1,6 +1,6 @@
 /** Reading one input file as a byte stream, counting the bytes read for progress. */
 import { describe } from "./errors.ts";
-import { UserError } from "../user_error.ts";
+import { UserError } from "../../core/user_error.ts";
 
 /** Bytes per read: large enough that per-chunk work (decoders, line splitting) is amortised. */
 const CHUNK_BYTES = 1 << 20;

@@ -2,7 +2,7 @@
  * Turns `--input` arguments (files, directories, globs) into the sorted list of files to read.
  * Resolution is eager, so a typo fails before any work starts.
  */
-import { UserError } from "../user_error.ts";
+import { UserError } from "../../core/user_error.ts";
 import { describe } from "./errors.ts";
 import { globDepth, globToRegExp, hasGlobMagic, splitGlob } from "./glob.ts";
 import type { InputFile } from "./types.ts";

@@ -1,5 +1,5 @@
 /** JSON Lines documents: one JSON object per line, the document in its string field `text`. */
-import { UserError } from "../user_error.ts";
+import { UserError } from "../../core/user_error.ts";
 import { lineBatches } from "./lines.ts";
 import type { ReadStats } from "./types.ts";
 import { decodeUtf8, toWellFormed, utf8Length } from "./utf8.ts";

@@ -11,7 +11,7 @@ import {
   parquetSchema,
 } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
-import { UserError } from "../user_error.ts";
+import { UserError } from "../../core/user_error.ts";
 import { describe, labelError } from "./errors.ts";
 import type { ReadContext } from "./types.ts";
 import { decodeUtf8, toWellFormed, utf8Length } from "./utf8.ts";

@@ -3,7 +3,7 @@
  * member bodies handed out as streams and never buffered whole. Each member must be consumed (or left)
  * before the next one is requested; what is left unread is skipped.
  */
-import { UserError } from "../user_error.ts";
+import { UserError } from "../../core/user_error.ts";
 import { ByteReader } from "./byte_reader.ts";
 
 const BLOCK = 512;

@@ -10,7 +10,7 @@
 import "xz-decompress"; // keeps the package in the module graph, so Deno installs it
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { UserError } from "../user_error.ts";
+import { UserError } from "../../core/user_error.ts";
 import { describe } from "./errors.ts";
 
 type XzStreamClass = new (compressed: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { UserError } from "../../pipeline/user_error.ts";
+import { UserError } from "../../core/user_error.ts";
 
 /** One flag of a task, as `node:util` `parseArgs` takes it, plus the line `--help` prints. */
 export interface FlagSpec {

@@ -1,4 +1,4 @@
-import { UserError } from "../../pipeline/user_error.ts";
+import { UserError } from "../../core/user_error.ts";
 
 /**
  * Runs a task's main function: a `UserError` becomes one line on stderr and exit code 1;
