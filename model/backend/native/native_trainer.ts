@@ -1,0 +1,285 @@
+/**
+ * Training on the native CPU path: every update's batch split across the cores (data parallel),
+ * each share's forward and backward run by a `GptEngine` (the main thread's and one per Worker)
+ * on parameters shared through a SharedArrayBuffer; the shares' gradients summed, clipped and
+ * applied by AdamW on the main thread.
+ *
+ * The result of a step does not depend on the number of threads beyond the order of float sums:
+ * each share adds ∂(Σ its token losses / the update's token count)/∂θ, and the shares are summed.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import type { GptModel } from "../../gpt.ts";
+import type { AdamW } from "../../optimizer.ts";
+import type { StepOutcome, StepShape } from "../../train_step.ts";
+import type { Blas } from "./blas.ts";
+import { type FlatLayout, flatLayout } from "./flat_parameters.ts";
+import { GptEngine } from "./gpt_engine.ts";
+import { adamwUpdate, globalNorm } from "./optimizer_kernels.ts";
+import type { StepWorkerInit, StepWorkerPass, StepWorkerReply } from "./step_worker.ts";
+
+/** How the native trainer is laid out. */
+export interface NativeTrainerOptions {
+  /** Threads to split a batch across (the main thread and threads − 1 Workers); default: the cores. */
+  threads?: number;
+  /** Windows per batch (`nextBatch` gives this many); the buffers are sized for it. */
+  batch: number;
+}
+
+/** A Worker and the reply it owes. */
+interface StepThread {
+  worker: Worker;
+  grads: Float32Array;
+  pending: ((reply: StepWorkerReply) => void) | null;
+}
+
+/** The native trainer of one model: create, `step` per update, `writeBack` before a checkpoint. */
+export class NativeTrainer {
+  readonly #model: GptModel;
+  readonly #optimizer: AdamW;
+  readonly #layout: FlatLayout;
+  readonly #params: Float32Array;
+  readonly #grads: Float32Array;
+  readonly #mu: Float32Array;
+  readonly #nu: Float32Array;
+  readonly #tokens: Int32Array;
+  readonly #engine: GptEngine;
+  readonly #threads: StepThread[];
+  readonly #batch: number;
+  #count: number;
+
+  private constructor(
+    model: GptModel,
+    optimizer: AdamW,
+    layout: FlatLayout,
+    buffers: { params: Float32Array; grads: Float32Array; mu: Float32Array; nu: Float32Array },
+    tokens: Int32Array,
+    engine: GptEngine,
+    threads: StepThread[],
+    batch: number,
+  ) {
+    this.#model = model;
+    this.#optimizer = optimizer;
+    this.#layout = layout;
+    this.#params = buffers.params;
+    this.#grads = buffers.grads;
+    this.#mu = buffers.mu;
+    this.#nu = buffers.nu;
+    this.#tokens = tokens;
+    this.#engine = engine;
+    this.#threads = threads;
+    this.#batch = batch;
+    this.#count = optimizer.count;
+  }
+
+  /** The threads a batch is split across (the main thread included). */
+  get threadCount(): number {
+    return this.#threads.length + 1;
+  }
+
+  /**
+   * A trainer holding copies of `model`'s parameters and `optimizer`'s moments (and update count),
+   * with its Workers started and ready.
+   */
+  static async create(
+    model: GptModel,
+    optimizer: AdamW,
+    blas: Blas,
+    options: NativeTrainerOptions,
+  ): Promise<NativeTrainer> {
+    const config = model.config;
+    const layout = flatLayout(config);
+    const threadCount = Math.max(
+      1,
+      Math.min(options.threads ?? navigator.hardwareConcurrency ?? 1, options.batch),
+    );
+    const shared = (elements: number) => new SharedArrayBuffer(elements * 4);
+    const paramsBuffer = shared(layout.total);
+    const params = new Float32Array(paramsBuffer);
+    const mu = new Float32Array(layout.total), nu = new Float32Array(layout.total);
+    for (const entry of layout.entries) {
+      const variable = model.params.get(entry.name);
+      const first = optimizer.mu.get(entry.name), second = optimizer.nu.get(entry.name);
+      if (!variable || !first || !second) {
+        throw new Error(`native trainer: the model or optimizer lacks '${entry.name}'`);
+      }
+      params.set(await variable.data() as Float32Array, entry.offset);
+      mu.set(await first.data() as Float32Array, entry.offset);
+      nu.set(await second.data() as Float32Array, entry.offset);
+    }
+    const tokensBuffer = shared(options.batch * (config.ctx + 1));
+    const perThread = Math.ceil(options.batch / threadCount);
+    // One core per share: the library's own threads would compete with the Workers for the cores.
+    // Alone, the main thread lets BLAS use every core.
+    blas.setThreads(threadCount > 1 ? 1 : navigator.hardwareConcurrency ?? 1);
+    const grads = new Float32Array(layout.total);
+    const engine = new GptEngine(config, layout, blas, params, grads, perThread);
+    const threads: StepThread[] = [];
+    try {
+      for (let i = 1; i < threadCount; i++) {
+        const gradsBuffer = shared(layout.total);
+        const init: StepWorkerInit = {
+          config,
+          blasPath: blas.path,
+          params: paramsBuffer,
+          grads: gradsBuffer,
+          tokens: tokensBuffer,
+          maxWindows: perThread,
+        };
+        threads.push(await startThread(init, new Float32Array(gradsBuffer)));
+      }
+    } catch (error) {
+      for (const thread of threads) thread.worker.terminate();
+      throw error;
+    }
+    return new NativeTrainer(
+      model,
+      optimizer,
+      layout,
+      { params, grads, mu, nu },
+      new Int32Array(tokensBuffer),
+      engine,
+      threads,
+      options.batch,
+    );
+  }
+
+  /**
+   * One optimizer update, as `trainStep` makes it: the loss and gradients averaged over `accum`
+   * batches from `nextBatch`, clipped by global norm, then AdamW with rate `lr`; no update when
+   * the loss or the norm is not finite.
+   */
+  async step(shape: StepShape, lr: number, nextBatch: () => Promise<Int32Array>) {
+    const { batch, ctx, accum, clip } = shape;
+    if (batch > this.#batch) {
+      throw new RangeError(`native trainer: batch ${batch} > ${this.#batch}`);
+    }
+    const gradientScale = 1 / (batch * accum * ctx);
+    let lossSum = 0;
+    for (let a = 0; a < accum; a++) {
+      const ids = await nextBatch();
+      lossSum += await this.#passes(ids, batch, { gradientScale, zeroGradients: a === 0 });
+    }
+    const grads = this.#grads;
+    for (const thread of this.#threads) {
+      const share = thread.grads;
+      for (let i = 0; i < grads.length; i++) grads[i] += share[i];
+    }
+    const loss = lossSum / (batch * accum * ctx);
+    const gradNorm = globalNorm(grads);
+    const applied = Number.isFinite(loss) && Number.isFinite(gradNorm);
+    if (applied) {
+      // optax's clip_by_global_norm: g · max/‖g‖ when ‖g‖ ≥ max.
+      const scale = clip > 0 && !(gradNorm < clip) ? clip / gradNorm : 1;
+      this.#count += 1;
+      adamwUpdate(this.#params, grads, this.#mu, this.#nu, this.#optimizer, this.#count, lr, scale);
+    }
+    return { loss, gradNorm, applied } satisfies StepOutcome;
+  }
+
+  /** Σ token losses of `windows` windows in `ids` (ctx + 1 ids each), forward only, on every thread. */
+  async lossSum(ids: Int32Array, windows: number): Promise<number> {
+    return await this.#passes(ids, windows, { forwardOnly: true });
+  }
+
+  /** Copies the parameters, the moments and the update count back into the model and optimizer. */
+  writeBack(): void {
+    this.#optimizer.count = this.#count;
+    for (const entry of this.#layout.entries) {
+      const range = [entry.offset, entry.offset + entry.size] as const;
+      for (
+        const [target, source] of [
+          [this.#model.params.get(entry.name), this.#params],
+          [this.#optimizer.mu.get(entry.name), this.#mu],
+          [this.#optimizer.nu.get(entry.name), this.#nu],
+        ] as const
+      ) {
+        if (!target) throw new Error(`native trainer: no variable for '${entry.name}'`);
+        const values = tf.tensor(source.slice(...range), entry.shape, "float32");
+        target.assign(values);
+        values.dispose();
+      }
+    }
+  }
+
+  /** Stops the Workers. */
+  dispose(): void {
+    for (const thread of this.#threads) thread.worker.terminate();
+  }
+
+  /** Runs one batch's passes split across the threads; returns Σ token losses. */
+  async #passes(
+    ids: Int32Array,
+    windows: number,
+    options: { gradientScale?: number; zeroGradients?: boolean; forwardOnly?: boolean },
+  ): Promise<number> {
+    const ctx = this.#model.config.ctx;
+    if (ids.length < windows * (ctx + 1)) {
+      throw new RangeError(`native trainer: ${ids.length} ids for ${windows} windows`);
+    }
+    this.#tokens.set(ids.subarray(0, windows * (ctx + 1)));
+    const threads = this.threadCount;
+    const share = Math.ceil(windows / threads);
+    const replies: Promise<StepWorkerReply>[] = [];
+    for (let i = 1; i < threads; i++) {
+      const first = i * share, count = Math.min(share, windows - first);
+      const thread = this.#threads[i - 1];
+      if (count <= 0) {
+        if (options.zeroGradients) thread.grads.fill(0);
+        continue;
+      }
+      const pass: StepWorkerPass = {
+        first,
+        windows: count,
+        gradientScale: options.gradientScale ?? 0,
+        zeroGradients: options.zeroGradients ?? false,
+        forwardOnly: options.forwardOnly ?? false,
+      };
+      replies.push(request(thread, pass));
+    }
+    // The main thread's share runs while the Workers run theirs.
+    const own = Math.min(share, windows);
+    let loss: number;
+    if (options.forwardOnly) loss = this.#engine.loss(this.#tokens, 0, own);
+    else {
+      if (options.zeroGradients) this.#grads.fill(0);
+      loss = this.#engine.forwardBackward(this.#tokens, 0, own, options.gradientScale ?? 0);
+    }
+    for (const reply of await Promise.all(replies)) {
+      if ("error" in reply) throw new Error(`native trainer Worker: ${reply.error}`);
+      if ("loss" in reply) loss += reply.loss;
+    }
+    return loss;
+  }
+}
+
+function startThread(init: StepWorkerInit, grads: Float32Array): Promise<StepThread> {
+  const worker = new Worker(new URL("./step_worker.ts", import.meta.url).href, { type: "module" });
+  const thread: StepThread = { worker, grads, pending: null };
+  worker.onmessage = (event: MessageEvent<StepWorkerReply>) => {
+    const resolve = thread.pending;
+    thread.pending = null;
+    resolve?.(event.data);
+  };
+  worker.onerror = (event: ErrorEvent) => {
+    event.preventDefault();
+    const resolve = thread.pending;
+    thread.pending = null;
+    resolve?.({ error: event.message });
+  };
+  return request(thread, init).then((reply) => {
+    if ("error" in reply) {
+      worker.terminate();
+      throw new Error(`native trainer Worker failed to start: ${reply.error}`);
+    }
+    return thread;
+  });
+}
+
+function request(thread: StepThread, message: StepWorkerInit | StepWorkerPass) {
+  return new Promise<StepWorkerReply>((resolve) => {
+    thread.pending = resolve;
+    thread.worker.postMessage(message);
+  });
+}
