@@ -188,8 +188,15 @@ function optionalSymbols(path: string): ThreadSymbols | null {
 
 function describe(path: string, symbols: ThreadSymbols | null): string {
   if (!symbols) return path.includes("Accelerate") ? "Accelerate" : path;
-  const version = symbols.config().match(/OpenBLAS\s+([\d.]+)/)?.[1];
-  return `OpenBLAS${version ? ` ${version}` : ""} ${symbols.core()}`.trim();
+  try {
+    const version = symbols.config().match(/OpenBLAS\s+([\d.]+)/)?.[1];
+    return `OpenBLAS${version ? ` ${version}` : ""} ${symbols.core()}`.trim();
+  } catch {
+    // Reading a C string needs FFI permission beyond the library's path (`--allow-ffi` unscoped);
+    // the file the path resolves to names the version (Debian: libopenblasp-r0.3.21.so).
+    const version = realName(path).match(/r(\d+\.\d+\.\d+)/)?.[1];
+    return `OpenBLAS${version ? ` ${version}` : ""}`;
+  }
 }
 
 /**
@@ -210,6 +217,14 @@ class ViewCache {
     this.#offsets[slot] = offset;
     this.#views[slot] = view;
     return view;
+  }
+}
+
+function realName(path: string): string {
+  try {
+    return Deno.realPathSync(path);
+  } catch {
+    return path;
   }
 }
 

@@ -37,7 +37,7 @@ interface StepThread {
 /** The native trainer of one model: create, `step` per update, `writeBack` before a checkpoint. */
 export class NativeTrainer {
   readonly #model: GptModel;
-  readonly #optimizer: AdamW;
+  readonly #optimizer: AdamW | null;
   readonly #layout: FlatLayout;
   readonly #params: Float32Array;
   readonly #grads: Float32Array;
@@ -51,7 +51,7 @@ export class NativeTrainer {
 
   private constructor(
     model: GptModel,
-    optimizer: AdamW,
+    optimizer: AdamW | null,
     layout: FlatLayout,
     buffers: { params: Float32Array; grads: Float32Array; mu: Float32Array; nu: Float32Array },
     tokens: Int32Array,
@@ -70,7 +70,7 @@ export class NativeTrainer {
     this.#engine = engine;
     this.#threads = threads;
     this.#batch = batch;
-    this.#count = optimizer.count;
+    this.#count = optimizer?.count ?? 0;
   }
 
   /** The threads a batch is split across (the main thread included). */
@@ -80,11 +80,11 @@ export class NativeTrainer {
 
   /**
    * A trainer holding copies of `model`'s parameters and `optimizer`'s moments (and update count),
-   * with its Workers started and ready.
+   * with its Workers started and ready. Without an optimizer it only evaluates (`lossSum`).
    */
   static async create(
     model: GptModel,
-    optimizer: AdamW,
+    optimizer: AdamW | null,
     blas: Blas,
     options: NativeTrainerOptions,
   ): Promise<NativeTrainer> {
@@ -97,14 +97,15 @@ export class NativeTrainer {
     const shared = (elements: number) => new SharedArrayBuffer(elements * 4);
     const paramsBuffer = shared(layout.total);
     const params = new Float32Array(paramsBuffer);
-    const mu = new Float32Array(layout.total), nu = new Float32Array(layout.total);
+    const moments = optimizer ? layout.total : 0;
+    const mu = new Float32Array(moments), nu = new Float32Array(moments);
     for (const entry of layout.entries) {
       const variable = model.params.get(entry.name);
-      const first = optimizer.mu.get(entry.name), second = optimizer.nu.get(entry.name);
-      if (!variable || !first || !second) {
-        throw new Error(`native trainer: the model or optimizer lacks '${entry.name}'`);
-      }
+      if (!variable) throw new Error(`native trainer: the model lacks '${entry.name}'`);
       params.set(await variable.data() as Float32Array, entry.offset);
+      if (!optimizer) continue;
+      const first = optimizer.mu.get(entry.name), second = optimizer.nu.get(entry.name);
+      if (!first || !second) throw new Error(`native trainer: AdamW lacks '${entry.name}'`);
       mu.set(await first.data() as Float32Array, entry.offset);
       nu.set(await second.data() as Float32Array, entry.offset);
     }
@@ -152,6 +153,8 @@ export class NativeTrainer {
    */
   async step(shape: StepShape, lr: number, nextBatch: () => Promise<Int32Array>) {
     const { batch, ctx, accum, clip } = shape;
+    const optimizer = this.#optimizer;
+    if (!optimizer) throw new Error("native trainer: made for evaluation only (no optimizer)");
     if (batch > this.#batch) {
       throw new RangeError(`native trainer: batch ${batch} > ${this.#batch}`);
     }
@@ -173,7 +176,7 @@ export class NativeTrainer {
       // optax's clip_by_global_norm: g · max/‖g‖ when ‖g‖ ≥ max.
       const scale = clip > 0 && !(gradNorm < clip) ? clip / gradNorm : 1;
       this.#count += 1;
-      adamwUpdate(this.#params, grads, this.#mu, this.#nu, this.#optimizer, this.#count, lr, scale);
+      adamwUpdate(this.#params, grads, this.#mu, this.#nu, optimizer, this.#count, lr, scale);
     }
     return { loss, gradNorm, applied } satisfies StepOutcome;
   }
@@ -185,16 +188,18 @@ export class NativeTrainer {
 
   /** Copies the parameters, the moments and the update count back into the model and optimizer. */
   writeBack(): void {
-    this.#optimizer.count = this.#count;
+    const optimizer = this.#optimizer;
+    if (optimizer) optimizer.count = this.#count;
     for (const entry of this.#layout.entries) {
       const range = [entry.offset, entry.offset + entry.size] as const;
-      for (
-        const [target, source] of [
-          [this.#model.params.get(entry.name), this.#params],
-          [this.#optimizer.mu.get(entry.name), this.#mu],
-          [this.#optimizer.nu.get(entry.name), this.#nu],
-        ] as const
-      ) {
+      const targets = [[this.#model.params.get(entry.name), this.#params]] as const;
+      const moments = optimizer
+        ? [[optimizer.mu.get(entry.name), this.#mu], [
+          optimizer.nu.get(entry.name),
+          this.#nu,
+        ]] as const
+        : [];
+      for (const [target, source] of [...targets, ...moments]) {
         if (!target) throw new Error(`native trainer: no variable for '${entry.name}'`);
         const values = tf.tensor(source.slice(...range), entry.shape, "float32");
         target.assign(values);
