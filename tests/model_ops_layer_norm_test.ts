@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../model/backend.ts";
-import { LAYER_NORM_EPS, layerNorm } from "../model/ops/layer_norm.ts";
+import { initBackend } from "../model/backend/init.ts";
+import { LAYER_NORM_EPS, layerNorm } from "../model/gpt/ops/layer_norm.ts";
 import { assert, assertAlmostEquals } from "./assert.ts";
 import { checkGradients, randomTensor, weightedSum } from "./gradient_check.ts";
 
