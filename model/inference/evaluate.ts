@@ -44,7 +44,21 @@ export interface Evaluation {
  *
  * @example
  * ```ts
+ * import { openShards, tokenizeCorpus } from "../../pipeline/mod.ts";
+ * import { initBackend, microGpt } from "../mod.ts";
+ * await initBackend("cpu");
+ * const dir = await Deno.makeTempDir();
+ * // A store of a small text (`deno task tokenize` makes one of a real corpus).
+ * const lines = Array.from({ length: 80 }, (_, i) => `${i}: the cat sat on the mat ${i % 7} times.`);
+ * await Deno.writeTextFile(`${dir}/cat.txt`, lines.join("\n"));
+ * const text = { inputs: [`${dir}/cat.txt`], splitLines: true, vocabSize: 260, valFraction: 0.2 };
+ * await tokenizeCorpus({ ...text, outDir: `${dir}/data` });
+ * const shards = await openShards(`${dir}/data`);
+ * const model = microGpt({ layers: 1, modelD: 16, heads: 2, vocab: 260, ctx: 8, block: "original" });
  * const { valLoss, valPpl, bitsPerByte } = await evaluate(model, shards);
+ * console.log(valLoss, valPpl, bitsPerByte); // untrained: about ln 260 = 5.56 nats, perplexity 260
+ * model.dispose();
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function evaluate(

@@ -81,10 +81,19 @@ export async function* generateTokens(
  *
  * @example
  * ```ts
- * const { model, tokenizer } = await loadRun("runs/exp2");
- * for await (const piece of generate(model, tokenizer, "The meaning of", { maxNew: 50, seed: 1 })) {
+ * import { initBackend, microGpt } from "../mod.ts";
+ * await initBackend("cpu");
+ * // A trained model and its tokenizer come from `loadRun("runs/NAME")`; here, an untrained model over bytes.
+ * const model = microGpt({ layers: 1, modelD: 16, heads: 2, vocab: 256, ctx: 16, block: "original" });
+ * const bytes = {
+ *   eotId: 0,
+ *   encode: (text: string) => [...new TextEncoder().encode(text)],
+ *   decode: (ids: ArrayLike<number>) => new TextDecoder().decode(Uint8Array.from(ids)),
+ * };
+ * for await (const piece of generate(model, bytes, "The meaning of", { maxNew: 20, seed: 1 })) {
  *   await Deno.stdout.write(new TextEncoder().encode(piece));
  * }
+ * model.dispose();
  * ```
  */
 export async function* generate(

@@ -14,9 +14,13 @@ import { logitsFromTransposed } from "../gpt/ops/tied_logits.ts";
  *
  * @example
  * ```ts
+ * import { initBackend, microGpt } from "../mod.ts";
+ * await initBackend("cpu");
+ * const model = microGpt({ layers: 1, modelD: 16, heads: 2, vocab: 50, ctx: 8, block: "original" });
+ * const eotId = 49;
  * const cache = new KvCache(model);
  * const logits = cache.append([eotId]); // [1, vocab]: the distribution of the next token
- * const row = await logits.data();
+ * console.log((await logits.data()).length); // 50
  * logits.dispose();
  * cache.dispose();
  * ```

@@ -132,7 +132,23 @@ export interface LoadedRun {
  *
  * @example
  * ```ts
- * const { model, tokenizer, step } = await loadRun("runs/exp2");
+ * import { tokenizeCorpus } from "../../pipeline/mod.ts";
+ * import { initBackend } from "../backend/mod.ts";
+ * import { train } from "../train/mod.ts";
+ * await initBackend("cpu");
+ * const dir = await Deno.makeTempDir();
+ * // A store of a small text (`deno task tokenize` makes one of a real corpus).
+ * const lines = Array.from({ length: 80 }, (_, i) => `${i}: the cat sat on the mat ${i % 7} times.`);
+ * await Deno.writeTextFile(`${dir}/cat.txt`, lines.join("\n"));
+ * const text = { inputs: [`${dir}/cat.txt`], splitLines: true, vocabSize: 260, valFraction: 0.2 };
+ * await tokenizeCorpus({ ...text, outDir: `${dir}/data` });
+ * const tiny = { layers: 1, modelD: 16, heads: 2, ctx: 8, batch: 2, steps: 1 };
+ * await train({ data: `${dir}/data`, out: `${dir}/run`, ...tiny, log: () => {} });
+ *
+ * const { model, tokenizer, step } = await loadRun(`${dir}/run`); // or one checkpoint's file
+ * console.log(step, tokenizer.vocabSize, model.config.modelD); // 1 260 16
+ * model.dispose();
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function loadRun(path: string): Promise<LoadedRun> {

@@ -20,6 +20,9 @@ export function globalNorm(tensors: Iterable<tf.Tensor>): tf.Scalar {
  *
  * @example
  * ```ts
+ * import * as tf from "@tensorflow/tfjs-core";
+ * import { initBackend } from "../backend/mod.ts";
+ * await initBackend("cpu");
  * const { clipped, norm } = clipByGlobalNorm(new Map([["w", tf.tensor1d([3, 4])]]), 1); // w -> [0.6, 0.8]
  * ```
  */

@@ -69,8 +69,24 @@ export interface TrainResult {
  *
  * @example
  * ```ts
- * await initBackend("wasm");
- * const result = await train({ data: "data/default", steps: 100, modelD: 64, layers: 2, heads: 2 });
+ * import { tokenizeCorpus } from "../../pipeline/mod.ts";
+ * import { initBackend } from "../backend/mod.ts";
+ * await initBackend("cpu");
+ * const dir = await Deno.makeTempDir();
+ * // A store of a small text (`deno task tokenize` makes one of a real corpus).
+ * const lines = Array.from({ length: 80 }, (_, i) => `${i}: the cat sat on the mat ${i % 7} times.`);
+ * await Deno.writeTextFile(`${dir}/cat.txt`, lines.join("\n"));
+ * const text = { inputs: [`${dir}/cat.txt`], splitLines: true, vocabSize: 260, valFraction: 0.2 };
+ * await tokenizeCorpus({ ...text, outDir: `${dir}/data` });
+ * // A tiny model for two steps (`data` defaults to data/default, `out` to runs/<timestamp>).
+ * const result = await train({
+ *   data: `${dir}/data`,
+ *   out: `${dir}/run`,
+ *   ...{ layers: 1, modelD: 16, heads: 2, ctx: 8, batch: 2, steps: 2 },
+ *   log: () => {},
+ * });
+ * console.log(result.status, result.evaluation?.valLoss); // "done", about ln 260 = 5.56 nats
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
