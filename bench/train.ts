@@ -15,7 +15,14 @@ import { Random } from "../model/gpt/random.ts";
 import { trainStep } from "../model/train/step.ts";
 import { flopsPerToken } from "../scaling/mod.ts";
 
-const CONFIG = { layers: 4, modelD: 384, heads: 12, vocab: 8000, ctx: 128, block: "original" as const };
+const CONFIG = {
+  layers: 4,
+  modelD: 384,
+  heads: 12,
+  vocab: 8000,
+  ctx: 128,
+  block: "original" as const,
+};
 
 /** GFLOP/s of an [m, k] by [k, n] float32 matmul, repeated for at least `seconds`, after one warm-up. */
 async function matmulGflops(m: number, k: number, n: number, seconds = 2): Promise<number> {
