@@ -61,7 +61,7 @@ Deno.test("parameter counts equal scaling's countParams for every shape and wiri
   model.dispose();
 });
 
-Deno.test("a built model holds exactly the layout's parameters, named as the seed names them", () => {
+Deno.test("a built model holds exactly the layout's parameters, named as the microGPT study names them", () => {
   const model = microGpt2({ vocab: 11, modelD: 8, heads: 2, ctx: 4 });
   assertEquals([...model.params.keys()], [
     "embed",

@@ -6,7 +6,7 @@ import { checkGradients, randomTensor, weightedSum } from "./gradient_check.ts";
 
 await initBackend("cpu");
 
-Deno.test("layerNorm matches the seed's formula gain·(x−μ)/(σ+ε)+bias row by row", () => {
+Deno.test("layerNorm matches the microGPT study's formula gain·(x−μ)/(σ+ε)+bias row by row", () => {
   const x = randomTensor([3, 5], 1, 3);
   const gain = randomTensor([5], 2);
   const bias = randomTensor([5], 3);

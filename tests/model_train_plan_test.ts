@@ -10,7 +10,7 @@ const never = (): SizeChoice => {
   throw new Error("chooseSize must not be called");
 };
 
-Deno.test("--preset exp2 reproduces the seed's second run; flags override single values", () => {
+Deno.test("--preset exp2 reproduces the microGPT study's second run; flags override single values", () => {
   const plan = planTraining({ preset: "exp2" }, store, never);
   assertEquals(plan.config, {
     layers: 4,

@@ -2,6 +2,7 @@ import { openShards } from "../../pipeline/mod.ts";
 import { UserError } from "../../core/user_error.ts";
 import { evaluate, type Evaluation } from "./evaluate.ts";
 import { loadRun, requireTrainedTokenizer, storeTokenizerFile } from "../run/run_folder.ts";
+import { trainPlanFromJson } from "../run/run_json.ts";
 
 /** Options of `evaluateRun` (the flags of `deno task eval`). */
 export interface EvaluateRunOptions {
@@ -26,7 +27,7 @@ export async function evaluateRun(
 ): Promise<Evaluation & { step: number; checkpoint: string; data: string }> {
   const run = await loadRun(options.path);
   try {
-    const data = options.data ?? String(run.info.training.data);
+    const data = options.data ?? trainPlanFromJson(run.info, run.checkpoint).data;
     const shards = await openShards(data);
     if (shards.vocabSize !== run.config.vocab) {
       throw new UserError(

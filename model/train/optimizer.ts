@@ -24,7 +24,7 @@ export interface AdamWOptions {
  * ```
  *
  * As in optax with no mask, the decay applies to every parameter (LayerNorm gains and biases included), as the
- * seed's `optax.adamw(schedule, weight_decay=0.01)` did. The moments live in `tf.Variable`s, keyed like the
+ * microGPT study's `optax.adamw(schedule, weight_decay=0.01)` did. The moments live in `tf.Variable`s, keyed like the
  * parameters, so a checkpoint can save and restore them.
  */
 export class AdamW {

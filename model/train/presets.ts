@@ -10,7 +10,7 @@ export interface TrainPreset {
   heads: number;
   /** Vocabulary (the store must have it). */
   vocab: number;
-  /** Context length. The seed does not state it; 128 is this toolkit's choice (see README). */
+  /** Context length. The microGPT study does not state it; 128 is this toolkit's choice (see README). */
   ctx: number;
   /** Windows per batch. */
   batch: number;
