@@ -10,12 +10,12 @@
  * per-token times in between are interpolated linearly (the cost per token is close to linear in
  * the window length). `--anchor-stride 1` times every token.
  */
-import { type Backend, initBackend, parseBackend } from "../model/backend.ts";
-import { generateTokens } from "../model/generate.ts";
-import { microGpt4 } from "../model/gpt.ts";
-import { windowLogits } from "../model/kv_cache.ts";
-import { Random } from "../model/random.ts";
-import { sampleToken } from "../model/sampling.ts";
+import { type Backend, initBackend, parseBackend } from "../model/backend/init.ts";
+import { generateTokens } from "../model/inference/generate.ts";
+import { microGpt4 } from "../model/gpt/gpt.ts";
+import { windowLogits } from "../model/inference/kv_cache.ts";
+import { Random } from "../model/gpt/random.ts";
+import { sampleToken } from "../model/inference/sampling.ts";
 import { numberFlag, parseFlags } from "../tasks/cli/flags.ts";
 
 const USAGE = "usage: deno task bench generate [--backends webgpu,wasm,cpu] [--tokens N] " +

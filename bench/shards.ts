@@ -27,7 +27,7 @@ import { innerChunkTokens, ZSTD_LEVEL } from "../pipeline/shards/chunk_codec.ts"
 import { hashDocument, type Split, splitOf } from "../pipeline/shards/split_hash.ts";
 import { StoreWriter } from "../pipeline/shards/store_writer.ts";
 import { numberFlag, parseFlags } from "../tasks/cli/flags.ts";
-import { Random } from "../model/random.ts";
+import { Random } from "../model/gpt/random.ts";
 import { timed } from "./timing.ts";
 
 /** The same random windows for both readers. */

@@ -8,14 +8,21 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { parseArgs } from "node:util";
-import { type Backend, initBackend, parseBackend } from "../model/backend.ts";
-import { microGpt } from "../model/gpt.ts";
-import { AdamW } from "../model/optimizer.ts";
-import { Random } from "../model/random.ts";
-import { trainStep } from "../model/train_step.ts";
+import { type Backend, initBackend, parseBackend } from "../model/backend/init.ts";
+import { microGpt } from "../model/gpt/gpt.ts";
+import { AdamW } from "../model/train/optimizer.ts";
+import { Random } from "../model/gpt/random.ts";
+import { trainStep } from "../model/train/step.ts";
 import { flopsPerToken } from "../scaling/mod.ts";
 
-const CONFIG = { layers: 4, modelD: 384, heads: 12, vocab: 8000, ctx: 128, block: "seed" as const };
+const CONFIG = {
+  layers: 4,
+  modelD: 384,
+  heads: 12,
+  vocab: 8000,
+  ctx: 128,
+  block: "original" as const,
+};
 
 /** GFLOP/s of an [m, k] by [k, n] float32 matmul, repeated for at least `seconds`, after one warm-up. */
 async function matmulGflops(m: number, k: number, n: number, seconds = 2): Promise<number> {

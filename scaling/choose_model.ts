@@ -13,7 +13,7 @@ export interface ChooseModelOptions {
   layers?: number;
   /** The store's vocabulary, which the model must use; omit to let Tao et al.'s law pick one. */
   vocab?: number;
-  /** Default `"seed"`. */
+  /** Default `"original"`. */
   block?: Block;
   /** Default `"chinchilla"`. */
   law?: LawName;

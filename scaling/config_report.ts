@@ -18,7 +18,7 @@ export interface ConfigQuery extends VocabRules {
   vocab?: number;
   /** Default: `defaultHeads(modelD)`. */
   heads?: number;
-  /** Default `"seed"`. */
+  /** Default `"original"`. */
   block?: Block;
   /** Context length for the Appendix F FLOPs; default 128. */
   ctx?: number;
@@ -71,7 +71,7 @@ export interface ConfigReport {
  */
 export function describeConfig(query: ConfigQuery): ConfigReport {
   const law = scalingLaw(query.law ?? "chinchilla");
-  const block = query.block ?? "seed";
+  const block = query.block ?? "original";
   const body = paramBreakdown({ layers: query.layers, modelD: query.modelD, vocab: 1, block });
   const vocabRecommended = recommendVocab(query.modelD, body.nonVocab, query);
   const vocab = query.vocab ?? vocabRecommended;

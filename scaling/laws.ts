@@ -54,8 +54,13 @@ const LAWS: Record<LawName, ScalingLaw> = {
  * ```
  */
 export function scalingLaw(name: string): ScalingLaw {
+  return LAWS[parseLawName(name)];
+}
+
+/** `name` as a law's name; a `UserError` listing the choices otherwise. The one check of `--law`. */
+export function parseLawName(name: string): LawName {
   if (!(LAW_NAMES as readonly string[]).includes(name)) {
     throw new UserError(`--law: expected one of ${LAW_NAMES.join(", ")}, got '${name}'`);
   }
-  return LAWS[name as LawName];
+  return name as LawName;
 }

@@ -38,7 +38,7 @@ export {
 } from "./law_chinchilla.ts";
 export { CHINCHILLA_APPROACH_3 } from "./law_chinchilla_fit.ts";
 export { BESIROGLU_2024 } from "./law_epoch.ts";
-export { LAW_NAMES, type LawName, type ScalingLaw, scalingLaw } from "./laws.ts";
+export { LAW_NAMES, type LawName, parseLawName, type ScalingLaw, scalingLaw } from "./laws.ts";
 export {
   dataConstrainedLoss,
   effectiveParams,

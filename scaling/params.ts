@@ -1,11 +1,8 @@
+import { type BlockKind, parseBlockKind } from "../core/block_kind.ts";
 import { UserError } from "../core/user_error.ts";
 
-/**
- * The two block wirings of the micro_gpt family (the same names as `GptConfig.block` in `model/`).
- * - `"seed"`: one LayerNorm before attention, no LayerNorm before the FFN, no final LayerNorm.
- * - `"preln"`: a second LayerNorm per block (before the FFN) and a final LayerNorm.
- */
-export type Block = "seed" | "preln";
+/** The two block wirings of the micro_gpt family (`core/block_kind.ts`; also `GptConfig.block`). */
+export type Block = BlockKind;
 
 /** The shape that fixes a micro_gpt's parameter count. */
 export interface ModelShape {
@@ -15,7 +12,7 @@ export interface ModelShape {
   modelD: number;
   /** Vocabulary size V. */
   vocab: number;
-  /** Default `"seed"`. */
+  /** Default `"original"`. */
   block?: Block;
 }
 
@@ -25,7 +22,7 @@ export interface ParamBreakdown {
   embedding: number;
   /** One block: LayerNorm(s) (gain + bias), W_q W_k W_v W_o (d × d, no bias), FFN d→4d→d with biases. */
   perLayer: number;
-  /** The final LayerNorm (preln only; 0 for the seed block). */
+  /** The final LayerNorm (preln only; 0 for the original block). */
   finalNorm: number;
   /** Everything but the embedding: what Tao et al. (2024) call non-vocabulary parameters N_nv. */
   nonVocab: number;
@@ -45,7 +42,7 @@ export interface ParamBreakdown {
 export function paramBreakdown(shape: ModelShape): ParamBreakdown {
   validateShape(shape);
   const { layers, modelD: d, vocab } = shape;
-  const block = shape.block ?? "seed";
+  const block = shape.block ?? "original";
   const layerNorm = 2 * d; // gain and bias
   const attention = 4 * d * d; // W_q, W_k, W_v, W_o without biases
   const feedForward = d * 4 * d + 4 * d + 4 * d * d + d; // 8d² + 5d
@@ -59,7 +56,7 @@ export function paramBreakdown(shape: ModelShape): ParamBreakdown {
 
 /**
  * The exact number of parameters of a micro_gpt with `layers` blocks, width `modelD` and vocabulary
- * `vocab`: L·(12d² + 7d) + V·d for the seed block, plus 2d per layer and 2d more for `"preln"`.
+ * `vocab`: L·(12d² + 7d) + V·d for the original block, plus 2d per layer and 2d more for `"preln"`.
  *
  * @example
  * ```ts
@@ -84,8 +81,5 @@ export function validateShape(shape: ModelShape): void {
       throw new UserError(`${name} must be a whole number ≥ 1, got ${value}`);
     }
   }
-  const block = shape.block ?? "seed";
-  if (block !== "seed" && block !== "preln") {
-    throw new UserError(`block must be 'seed' or 'preln', got '${block}'`);
-  }
+  parseBlockKind(shape.block ?? "original", "block");
 }

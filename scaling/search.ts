@@ -25,7 +25,7 @@ export interface ConfigRules extends VocabRules {
   layers?: number;
   /** A fixed vocabulary (e.g. the token store's); otherwise Tao et al.'s law picks one per width. */
   vocab?: number;
-  /** Default `"seed"`. */
+  /** Default `"original"`. */
   block?: Block;
 }
 
@@ -41,7 +41,7 @@ const MAX_WIDTH_STEPS = 1 << 20;
  * for that body, and its exact parameter count.
  */
 export function configAt(layers: number, modelD: number, rules: ConfigRules = {}): ModelConfig {
-  const block = rules.block ?? "seed";
+  const block = rules.block ?? "original";
   const body = paramBreakdown({ layers, modelD, vocab: 1, block });
   const vocab = rules.vocab ?? recommendVocab(modelD, body.nonVocab, rules);
   const { total } = paramBreakdown({ layers, modelD, vocab, block });

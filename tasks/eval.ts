@@ -5,8 +5,8 @@
 import { numberFlag, parseFlags } from "./cli/flags.ts";
 import { Progress } from "./cli/progress.ts";
 import { runTask } from "./cli/run_task.ts";
-import { initBackend, parseBackend } from "../model/backend.ts";
-import { evaluateRun } from "../model/evaluate_run.ts";
+import { initBackend, parseBackend } from "../model/backend/mod.ts";
+import { evaluateRun } from "../model/inference/mod.ts";
 import { UserError } from "../core/user_error.ts";
 
 const usage =

@@ -4,9 +4,9 @@
  */
 import { numberFlag, parseFlags } from "./cli/flags.ts";
 import { runTask } from "./cli/run_task.ts";
-import { initBackend, parseBackend } from "../model/backend.ts";
-import { generate, type GenerateOptions, validateGenerate } from "../model/generate.ts";
-import { loadRun } from "../model/run.ts";
+import { initBackend, parseBackend } from "../model/backend/mod.ts";
+import { generate, type GenerateOptions, validateGenerate } from "../model/inference/mod.ts";
+import { loadRun } from "../model/run/mod.ts";
 import { UserError } from "../core/user_error.ts";
 
 const usage = "usage: deno task generate --run runs/NAME [--prompt TEXT] [--max-new N] " +

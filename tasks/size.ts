@@ -5,8 +5,8 @@
 import { numberFlag, parseFlags } from "./cli/flags.ts";
 import { runTask } from "./cli/run_task.ts";
 import { UserError } from "../core/user_error.ts";
+import { parseBlockKind } from "../core/block_kind.ts";
 import {
-  type Block,
   compareSeedClaims,
   configReportToJson,
   describeConfig,
@@ -14,7 +14,7 @@ import {
   formatPlan,
   formatSeedClaims,
   LAW_NAMES,
-  type LawName,
+  parseLawName,
   planForCompute,
   planForTokens,
   type PlanOptions,
@@ -48,7 +48,7 @@ const FLAGS = {
     help: "V  fix the vocabulary (default: the store's, else Tao et al.'s law)",
   },
   heads: { type: "string", help: "H  heads for --model-d (default: head size nearest 64)" },
-  block: { type: "string", help: "KIND  seed | preln (default seed)" },
+  block: { type: "string", help: "KIND  original | preln (default original; seed = original)" },
   ctx: { type: "string", help: "T  context length for the Appendix F FLOPs (default 128)" },
   "special-tokens": { type: "string", help: "N  special tokens beyond the 256 bytes (default 1)" },
   "vocab-multiple": {
@@ -67,14 +67,8 @@ await runTask(async () => {
   const optional = (name: keyof typeof FLAGS, options: Parameters<typeof numberFlag>[2]) =>
     flags[name] === undefined ? undefined : numberFlag(name, flags[name], options);
   const whole = { min: 1, integer: true };
-  const law = String(flags.law ?? "chinchilla");
-  if (!(LAW_NAMES as readonly string[]).includes(law)) {
-    throw new UserError(`--law: expected one of ${LAW_NAMES.join(", ")}, got '${law}'`);
-  }
-  const block = String(flags.block ?? "seed");
-  if (block !== "seed" && block !== "preln") {
-    throw new UserError(`--block: expected seed or preln, got '${block}'`);
-  }
+  const law = parseLawName(String(flags.law ?? "chinchilla"));
+  const block = parseBlockKind(flags.block ?? "original", "--block");
   const budgets = (["tokens", "data", "flops"] as const).filter((name) =>
     flags[name] !== undefined
   );
@@ -84,8 +78,8 @@ await runTask(async () => {
   // The store's train split is the unique data; its vocabulary is the one the model must use.
   const store = flags.data === undefined ? undefined : await openShards(String(flags.data));
   const options: PlanOptions = {
-    law: law as LawName,
-    block: block as Block,
+    law,
+    block,
     epochs: optional("epochs", { min: 1, max: 1e6 }),
     layers: optional("layers", { ...whole, max: 1024 }),
     vocab: optional("vocab", { ...whole, max: 2 ** 32 }) ?? store?.vocabSize,

@@ -4,11 +4,10 @@
 import { numberFlag, parseFlags } from "./cli/flags.ts";
 import { runTask } from "./cli/run_task.ts";
 import { Progress } from "./cli/progress.ts";
-import { initBackend, parseBackend } from "../model/backend.ts";
+import { initBackend, parseBackend } from "../model/backend/mod.ts";
 import { abortOnSigint } from "./cli/interrupt.ts";
-import { DEFAULT_DATA, train } from "../model/train.ts";
-import type { TrainRequest } from "../model/train_plan.ts";
-import { UserError } from "../core/user_error.ts";
+import { DEFAULT_DATA, train, type TrainRequest } from "../model/train/mod.ts";
+import { parseBlockKind } from "../core/block_kind.ts";
 
 const usage =
   "usage: deno task train [--preset exp1|exp2] [--data DIR] [--out runs/NAME] [flags]\n" +
@@ -24,7 +23,7 @@ const flagSpecs = {
   out: { type: "string", help: "DIR  run folder (default runs/<timestamp>)" },
   preset: {
     type: "string",
-    help: "NAME  exp1 or exp2: the seed study's two runs (flags override)",
+    help: "NAME  exp1 or exp2: the microGPT study's two runs (flags override)",
   },
   layers: { type: "string", help: "N  blocks (preset: 4; else from the scaling laws)" },
   "model-d": {
@@ -37,7 +36,10 @@ const flagSpecs = {
   },
   vocab: { type: "string", help: "N  vocabulary; must equal the store's (default: the store's)" },
   ctx: { type: "string", help: "N  context length (default 128)" },
-  block: { type: "string", help: "seed|preln  block wiring (default seed)" },
+  block: {
+    type: "string",
+    help: "original|preln  block wiring (default original, the study's; seed = original)",
+  },
   batch: { type: "string", help: "N  windows per batch (preset: 128 / 64; default 32)" },
   accum: { type: "string", help: "N  batches per update, gradients averaged (default 1)" },
   lr: { type: "string", help: "X  peak learning rate (default 5e-4)" },
@@ -72,10 +74,6 @@ await runTask(async () => {
     flags[name] === undefined ? undefined : numberFlag(name, flags[name], { min, integer: true });
   const real = (name: string, min = 0) =>
     flags[name] === undefined ? undefined : numberFlag(name, flags[name], { min });
-  const block = flags.block as string | undefined;
-  if (block !== undefined && block !== "seed" && block !== "preln") {
-    throw new UserError(`--block: expected seed or preln, got '${block}'`);
-  }
   const request: TrainRequest = {
     data: flags.data as string | undefined,
     preset: flags.preset as string | undefined,
@@ -84,7 +82,7 @@ await runTask(async () => {
     heads: whole("heads"),
     vocab: whole("vocab"),
     ctx: whole("ctx"),
-    block,
+    block: flags.block === undefined ? undefined : parseBlockKind(flags.block, "--block"),
     batch: whole("batch"),
     accum: whole("accum"),
     lr: real("lr"),

@@ -6,7 +6,7 @@
  * truncation error: what is left is O(h⁴) plus rounding.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { Random } from "../model/random.ts";
+import { Random } from "../model/gpt/random.ts";
 import { AssertionError } from "./assert.ts";
 
 export interface GradientCheckOptions {

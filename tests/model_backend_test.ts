@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { BACKENDS, initBackend, parseBackend } from "../model/backend.ts";
+import { BACKENDS, initBackend, parseBackend } from "../model/backend/init.ts";
 import { UserError } from "../core/user_error.ts";
 import { assertAlmostEquals, assertEquals, assertMatch, assertThrows } from "./assert.ts";
 

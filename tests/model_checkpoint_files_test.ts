@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../model/backend.ts";
+import { initBackend } from "../model/backend/init.ts";
 import {
   latestCheckpoint,
   listCheckpoints,
@@ -8,23 +8,26 @@ import {
   readCheckpointInfo,
   resolveCheckpoint,
   saveCheckpoint,
-} from "../model/checkpoint.ts";
-import { type GptConfig } from "../model/config.ts";
-import { microGpt } from "../model/gpt.ts";
-import { AdamW } from "../model/optimizer.ts";
-import { Random } from "../model/random.ts";
+} from "../model/run/checkpoint.ts";
+import { type GptConfig } from "../model/gpt/config.ts";
+import { microGpt } from "../model/gpt/gpt.ts";
+import { AdamW } from "../model/train/optimizer.ts";
+import { Random } from "../model/gpt/random.ts";
 import { UserError } from "../core/user_error.ts";
+import { parseBlockKind } from "../core/block_kind.ts";
+import { gptConfigFromJson, trainPlanFromJson, trainPlanToJson } from "../model/run/run_json.ts";
+import type { TrainPlan } from "../model/train/plan.ts";
 import { TOOLKIT_VERSION } from "../core/version.ts";
 import { assert, assertEquals, assertRejects } from "./assert.ts";
 
 await initBackend("cpu");
 
-const config: GptConfig = { layers: 1, modelD: 8, heads: 2, vocab: 20, ctx: 4, block: "seed" };
+const config: GptConfig = { layers: 1, modelD: 8, heads: 2, vocab: 20, ctx: 4, block: "original" };
 
 function infoFor(step: number, random: Random) {
   return {
     step,
-    config: { layers: 1, model_d: 8, heads: 2, vocab: 20, ctx: 4, block: "seed" },
+    config: { layers: 1, model_d: 8, heads: 2, vocab: 20, ctx: 4, block: "original" },
     training: { batch: 2 },
     schedule: {
       init_value: 0,
@@ -33,14 +36,6 @@ function infoFor(step: number, random: Random) {
       decay_steps: 10,
       end_value: 0,
       exponent: 1,
-    },
-    optimizer: {
-      name: "adamw" as const,
-      count: step,
-      b1: 0.9,
-      b2: 0.999,
-      eps: 1e-8,
-      weight_decay: 0.01,
     },
     random_state: random.state(),
     tokens_seen: step * 8,
@@ -170,4 +165,63 @@ Deno.test("corrupt or foreign checkpoint files are UserErrors naming the file; n
     for (const x of [a, b]) x.model.dispose(), x.optimizer.dispose();
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test('a checkpoint JSON saying block "seed" (the old name) reads as "original"; others are refused', async () => {
+  const dir = await Deno.makeTempDir();
+  const a = trained(1);
+  try {
+    const path = await saveCheckpoint(dir, { ...a, info: infoFor(1, new Random(0)) });
+    const json = JSON.parse(await Deno.readTextFile(path));
+    await Deno.writeTextFile(
+      path,
+      JSON.stringify({ ...json, config: { ...json.config, block: "seed" } }),
+    );
+    assertEquals((await readCheckpointInfo(path)).config.block, "original");
+    await Deno.writeTextFile(
+      path,
+      JSON.stringify({ ...json, config: { ...json.config, block: "post" } }),
+    );
+    await assertRejects(
+      () => readCheckpointInfo(path),
+      UserError,
+      "config.block: expected original or preln",
+    );
+  } finally {
+    a.model.dispose(), a.optimizer.dispose();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a plan's JSON form round-trips; the old block name and the --block alias read as original", () => {
+  const plan: TrainPlan = {
+    data: "data/x",
+    config: { ...config, block: "preln" },
+    batch: 4,
+    accum: 2,
+    steps: 30,
+    schedule: {
+      initValue: 0,
+      peakValue: 1e-3,
+      warmupSteps: 3,
+      decaySteps: 30,
+      endValue: 1e-5,
+      exponent: 1,
+    },
+    weightDecay: 0.01,
+    clip: 1,
+    seed: 5,
+    evalEvery: 10,
+    evalTokens: 256,
+    keep: 3,
+  };
+  const json = JSON.parse(JSON.stringify(trainPlanToJson(plan)));
+  assertEquals(json.config.model_d, 8);
+  assertEquals(json.training.weight_decay, 0.01);
+  assertEquals(json.schedule.peak_value, 1e-3);
+  assertEquals(trainPlanFromJson(json, "x.json"), plan);
+  const old = gptConfigFromJson({ ...json.config, block: "seed" }, "x.json");
+  assertEquals(old.block, "original");
+  assertEquals(parseBlockKind("seed", "--block"), "original");
+  assertEquals(parseBlockKind("preln", "--block"), "preln");
 });

@@ -4,7 +4,7 @@ import {
   readSafetensors,
   type SafetensorsTensor,
   writeSafetensors,
-} from "../model/safetensors.ts";
+} from "../model/run/safetensors.ts";
 import { UserError } from "../core/user_error.ts";
 import { assertEquals, assertRejects, assertThrows } from "./assert.ts";
 

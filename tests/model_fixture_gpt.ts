@@ -1,9 +1,9 @@
 /** A tiny GPT with all parameters randomised (N(0, 0.5²), gains around 1), for tests whose outputs
  *  must depend on every weight (freshly initialised models are nearly uniform). */
 import * as tf from "@tensorflow/tfjs-core";
-import type { GptConfig } from "../model/config.ts";
-import { type GptModel, microGpt } from "../model/gpt.ts";
-import { Random } from "../model/random.ts";
+import type { GptConfig } from "../model/gpt/config.ts";
+import { type GptModel, microGpt } from "../model/gpt/gpt.ts";
+import { Random } from "../model/gpt/random.ts";
 
 export function randomisedGpt(config: GptConfig, seed: number, std = 0.5): GptModel {
   const model = microGpt(config, seed);

@@ -1,7 +1,12 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../model/backend.ts";
-import type { GptConfig } from "../model/config.ts";
-import { generate, type GenerateOptions, generateTokens, TextStream } from "../model/generate.ts";
+import { initBackend } from "../model/backend/init.ts";
+import type { GptConfig } from "../model/gpt/config.ts";
+import {
+  generate,
+  type GenerateOptions,
+  generateTokens,
+  TextStream,
+} from "../model/inference/generate.ts";
 import { trainBpe } from "../pipeline/mod.ts";
 import { UserError } from "../core/user_error.ts";
 import { assert, assertEquals, assertNotEquals, assertRejects } from "./assert.ts";
@@ -20,7 +25,7 @@ const CONFIG: GptConfig = {
   heads: 2,
   vocab: tokenizer.vocabSize,
   ctx: 16,
-  block: "seed",
+  block: "original",
 };
 // Weights of std 0.15 keep the next-token distributions broad, so seeds lead to different text.
 const model = randomisedGpt(CONFIG, 7, 0.15);

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../model/backend.ts";
-import { type GptConfig, parameterCount, parameterLayout } from "../model/config.ts";
-import { gptLoss, microGpt, microGpt1, microGpt2, microGpt4 } from "../model/gpt.ts";
+import { initBackend } from "../model/backend/init.ts";
+import { type GptConfig, parameterCount, parameterLayout } from "../model/gpt/config.ts";
+import { gptLoss, microGpt, microGpt1, microGpt2, microGpt4 } from "../model/gpt/gpt.ts";
 import { randomisedGpt } from "./model_fixture_gpt.ts";
 import { UserError } from "../core/user_error.ts";
 import { countParams } from "../scaling/mod.ts";
@@ -16,7 +16,7 @@ import { checkGradients } from "./gradient_check.ts";
 
 await initBackend("cpu");
 
-const TINY: GptConfig = { layers: 1, modelD: 8, heads: 2, vocab: 7, ctx: 4, block: "seed" };
+const TINY: GptConfig = { layers: 1, modelD: 8, heads: 2, vocab: 7, ctx: 4, block: "original" };
 
 function ids(rows: number[][]): tf.Tensor2D {
   return tf.tensor2d(rows, [rows.length, rows[0].length], "int32");
@@ -29,7 +29,7 @@ Deno.test("parameter counts equal the seed's: 17,205,248 and 10,160,640 for micr
     heads: 8,
     vocab,
     ctx: 128,
-    block: "seed",
+    block: "original",
   });
   assertEquals(parameterCount(seed(9000, 512)), 17_205_248);
   assertEquals(parameterCount(seed(8000, 384)), 10_160_640);
@@ -38,7 +38,7 @@ Deno.test("parameter counts equal the seed's: 17,205,248 and 10,160,640 for micr
 });
 
 Deno.test("parameter counts equal scaling's countParams for every shape and wiring", () => {
-  for (const block of ["seed", "preln"] as const) {
+  for (const block of ["original", "preln"] as const) {
     for (
       const [layers, modelD, vocab] of [[1, 64, 512], [2, 128, 1000], [4, 384, 8000], [
         6,
@@ -61,7 +61,7 @@ Deno.test("parameter counts equal scaling's countParams for every shape and wiri
   model.dispose();
 });
 
-Deno.test("a built model holds exactly the layout's parameters, named as the seed names them", () => {
+Deno.test("a built model holds exactly the layout's parameters, named as the microGPT study names them", () => {
   const model = microGpt2({ vocab: 11, modelD: 8, heads: 2, ctx: 4 });
   assertEquals([...model.params.keys()], [
     "embed",
@@ -123,7 +123,7 @@ Deno.test("the same seed gives the same model; another seed another", () => {
 });
 
 Deno.test("at initialisation the loss is ≈ ln(vocab) (tiny embeddings give near-uniform logits)", () => {
-  for (const block of ["seed", "preln"] as const) {
+  for (const block of ["original", "preln"] as const) {
     const model = microGpt({ ...TINY, vocab: 300, modelD: 16, ctx: 8, block }, 1);
     const loss = model.loss(ids([[1, 2, 3, 4, 5]]), ids([[2, 3, 4, 5, 6]])).dataSync()[0];
     assertAlmostEquals(loss, Math.log(300), 0.05, block);
@@ -140,7 +140,7 @@ Deno.test("the model is causal: logits at t do not depend on tokens after t", ()
   model.dispose();
 });
 
-for (const block of ["seed", "preln"] as const) {
+for (const block of ["original", "preln"] as const) {
   Deno.test(`whole 1-layer model (${block}): every parameter's gradient matches finite differences`, () => {
     const model = randomisedGpt({ ...TINY, block }, 5, 0.25);
     const x = ids([[1, 5, 5, 0], [6, 2, 3, 1]]);
@@ -196,7 +196,7 @@ Deno.test("bad configs and over-long inputs are refused with clear errors", () =
   assertThrows(
     () => microGpt({ ...TINY, block: "postln" as GptConfig["block"] }),
     UserError,
-    "block must be",
+    "GPT config: block: expected original or preln",
   );
   const model = microGpt(TINY);
   assertThrows(() => model.logits(ids([[1, 2, 3, 4, 5]])), RangeError, "context of 4");

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import "../model/gradients.ts";
-import { initBackend } from "../model/backend.ts";
+import "../model/gpt/gradients.ts";
+import { initBackend } from "../model/backend/init.ts";
 import { assert, assertThrows } from "./assert.ts";
 import { checkGradients, randomTensor, weightedSum } from "./gradient_check.ts";
 

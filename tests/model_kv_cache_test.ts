@@ -1,13 +1,20 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../model/backend.ts";
-import type { GptConfig } from "../model/config.ts";
-import { KvCache, windowLogits } from "../model/kv_cache.ts";
+import { initBackend } from "../model/backend/init.ts";
+import type { GptConfig } from "../model/gpt/config.ts";
+import { KvCache, windowLogits } from "../model/inference/kv_cache.ts";
 import { assert, assertEquals, assertThrows } from "./assert.ts";
 import { randomisedGpt } from "./model_fixture_gpt.ts";
 
 await initBackend("cpu");
 
-const CONFIG: GptConfig = { layers: 2, modelD: 16, heads: 4, vocab: 40, ctx: 12, block: "seed" };
+const CONFIG: GptConfig = {
+  layers: 2,
+  modelD: 16,
+  heads: 4,
+  vocab: 40,
+  ctx: 12,
+  block: "original",
+};
 const TOKENS = [3, 17, 17, 0, 39, 8, 21, 5, 5, 12, 30, 1];
 
 function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -17,7 +24,7 @@ function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return worst;
 }
 
-for (const block of ["seed", "preln"] as const) {
+for (const block of ["original", "preln"] as const) {
   Deno.test(`${block}: cached logits at every position equal a full forward pass (1e-4)`, () => {
     const model = randomisedGpt({ ...CONFIG, block }, 1);
     const full = model.logits(tf.tensor2d(TOKENS, [1, TOKENS.length], "int32"));

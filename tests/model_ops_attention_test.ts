@@ -1,12 +1,12 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../model/backend.ts";
+import { initBackend } from "../model/backend/init.ts";
 import {
   type AttentionWeights,
   cachedSelfAttention,
   causalMask,
   causalSelfAttention,
   type KeysValues,
-} from "../model/ops/attention.ts";
+} from "../model/gpt/ops/attention.ts";
 import { assertAlmostEquals, assertEquals } from "./assert.ts";
 import { checkGradients, randomTensor, weightedSum } from "./gradient_check.ts";
 

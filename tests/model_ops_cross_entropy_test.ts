@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../model/backend.ts";
-import { crossEntropy } from "../model/ops/cross_entropy.ts";
+import { initBackend } from "../model/backend/init.ts";
+import { crossEntropy } from "../model/gpt/ops/cross_entropy.ts";
 import { assertAlmostEquals, assertThrows } from "./assert.ts";
 import { checkGradients, randomTensor } from "./gradient_check.ts";
 

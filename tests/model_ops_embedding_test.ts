@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../model/backend.ts";
-import { embedTokens } from "../model/ops/embedding.ts";
+import { initBackend } from "../model/backend/init.ts";
+import { embedTokens } from "../model/gpt/ops/embedding.ts";
 import { assertAlmostEquals } from "./assert.ts";
 import { checkGradients, randomTensor, weightedSum } from "./gradient_check.ts";
 

@@ -1,8 +1,8 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../model/backend.ts";
-import { feedForward, type FeedForwardWeights } from "../model/ops/feed_forward.ts";
-import { gelu } from "../model/ops/gelu.ts";
-import { linear } from "../model/ops/linear.ts";
+import { initBackend } from "../model/backend/init.ts";
+import { feedForward, type FeedForwardWeights } from "../model/gpt/ops/feed_forward.ts";
+import { gelu } from "../model/gpt/ops/gelu.ts";
+import { linear } from "../model/gpt/ops/linear.ts";
 import { assertAlmostEquals, assertEquals } from "./assert.ts";
 import { checkGradients, randomTensor, weightedSum } from "./gradient_check.ts";
 

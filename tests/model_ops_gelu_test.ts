@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../model/backend.ts";
-import { gelu } from "../model/ops/gelu.ts";
+import { initBackend } from "../model/backend/init.ts";
+import { gelu } from "../model/gpt/ops/gelu.ts";
 import { assert, assertAlmostEquals } from "./assert.ts";
 import { checkGradients, randomTensor, weightedSum } from "./gradient_check.ts";
 

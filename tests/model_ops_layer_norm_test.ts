@@ -1,12 +1,12 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../model/backend.ts";
-import { LAYER_NORM_EPS, layerNorm } from "../model/ops/layer_norm.ts";
+import { initBackend } from "../model/backend/init.ts";
+import { LAYER_NORM_EPS, layerNorm } from "../model/gpt/ops/layer_norm.ts";
 import { assert, assertAlmostEquals } from "./assert.ts";
 import { checkGradients, randomTensor, weightedSum } from "./gradient_check.ts";
 
 await initBackend("cpu");
 
-Deno.test("layerNorm matches the seed's formula gain·(x−μ)/(σ+ε)+bias row by row", () => {
+Deno.test("layerNorm matches the microGPT study's formula gain·(x−μ)/(σ+ε)+bias row by row", () => {
   const x = randomTensor([3, 5], 1, 3);
   const gain = randomTensor([5], 2);
   const bias = randomTensor([5], 3);

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../model/backend.ts";
-import { positionalEncoding, sinusoidalTable } from "../model/ops/positional_encoding.ts";
+import { initBackend } from "../model/backend/init.ts";
+import { positionalEncoding, sinusoidalTable } from "../model/gpt/ops/positional_encoding.ts";
 import { assertAlmostEquals, assertEquals } from "./assert.ts";
 
 await initBackend("cpu");

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../model/backend.ts";
-import { tiedLogits } from "../model/ops/tied_logits.ts";
+import { initBackend } from "../model/backend/init.ts";
+import { tiedLogits } from "../model/gpt/ops/tied_logits.ts";
 import { assertAlmostEquals, assertEquals } from "./assert.ts";
 import { checkGradients, randomTensor, weightedSum } from "./gradient_check.ts";
 

@@ -1,4 +1,4 @@
-import { Random } from "../model/random.ts";
+import { Random } from "../model/gpt/random.ts";
 import {
   assert,
   assertAlmostEquals,

@@ -1,5 +1,9 @@
-import { Random } from "../model/random.ts";
-import { sampleToken, type SamplingOptions, validateSampling } from "../model/sampling.ts";
+import { Random } from "../model/gpt/random.ts";
+import {
+  sampleToken,
+  type SamplingOptions,
+  validateSampling,
+} from "../model/inference/sampling.ts";
 import { UserError } from "../core/user_error.ts";
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "./assert.ts";
 

@@ -3,9 +3,9 @@
  * cpu, wasm and WebGPU log the same losses and gradient norms (to float32 rounding). A backend kernel that
  * computes a wrong value or gradient shows up here as a diverging loss.
  */
-import { initBackend } from "../model/backend.ts";
-import { readMetrics } from "../model/metrics.ts";
-import { train } from "../model/train.ts";
+import { initBackend } from "../model/backend/init.ts";
+import { readMetrics } from "../model/run/metrics.ts";
+import { train } from "../model/train/loop.ts";
 import { assertAlmostEquals } from "./assert.ts";
 import { memoryStore, tinyTrainOptions } from "./model_train_fixture.ts";
 

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { clipByGlobalNorm, globalNorm } from "../model/clip.ts";
+import { clipByGlobalNorm, globalNorm } from "../model/train/clip.ts";
 import { assertAlmostEquals, assertEquals } from "./assert.ts";
 
 await tf.setBackend("cpu");

@@ -3,8 +3,8 @@
  * a corpus: a sequence from a fixed order-1 Markov chain, so a model can learn something real from it.
  */
 import type { Shards, Split } from "../pipeline/mod.ts";
-import { Random } from "../model/random.ts";
-import type { TrainOptions } from "../model/train.ts";
+import { Random } from "../model/gpt/random.ts";
+import type { TrainOptions } from "../model/train/loop.ts";
 
 export interface MemoryStore extends Shards {
   /** The store's folder (holds the tokenizer.json the run copies). */

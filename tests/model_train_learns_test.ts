@@ -3,8 +3,8 @@
  * the default corpus, on the WebGPU backend (Mesa's software adapter on machines without a GPU), ends with a
  * val loss well below the unigram entropy of the store's tokens: it has learned context, not just frequencies.
  */
-import { initBackend } from "../model/backend.ts";
-import { train } from "../model/train.ts";
+import { initBackend } from "../model/backend/init.ts";
+import { train } from "../model/train/loop.ts";
 import { openShards, tokenizeCorpus } from "../pipeline/mod.ts";
 import { assert } from "./assert.ts";
 

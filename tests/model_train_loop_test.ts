@@ -1,9 +1,9 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../model/backend.ts";
-import { listCheckpoints, readCheckpointInfo } from "../model/checkpoint.ts";
-import { readMetrics } from "../model/metrics.ts";
-import { readSafetensors } from "../model/safetensors.ts";
-import { train, type TrainOptions } from "../model/train.ts";
+import { initBackend } from "../model/backend/init.ts";
+import { listCheckpoints, readCheckpointInfo } from "../model/run/checkpoint.ts";
+import { readMetrics } from "../model/run/metrics.ts";
+import { readSafetensors } from "../model/run/safetensors.ts";
+import { train, type TrainOptions } from "../model/train/loop.ts";
 import { UserError } from "../core/user_error.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "./assert.ts";
 import { memoryStore, tinyTrainOptions } from "./model_train_fixture.ts";
@@ -65,7 +65,7 @@ Deno.test("a run learns the Markov store, logs every step and leaves checkpoints
       heads: 2,
       vocab: 32,
       ctx: 8,
-      block: "seed",
+      block: "original",
     });
     assertEquals(info.tokens_seen, 100 * 4 * 8);
   });
@@ -199,5 +199,29 @@ Deno.test("bad requests: another vocabulary, an existing run, a resume that chan
       UserError,
       "--steps and --epochs",
     );
+  });
+});
+
+Deno.test('a run folder whose checkpoints say block "seed" (the old name) resumes as "original"', async () => {
+  await withStore(async (store, dir) => {
+    const out = `${dir}/old`;
+    await train({ ...tiny(store, out), steps: 2, evalEvery: 2 });
+    // Rewrite every checkpoint JSON as a version before the rename wrote it.
+    for (const { path } of await listCheckpoints(out)) {
+      const json = JSON.parse(await Deno.readTextFile(path));
+      json.config.block = "seed";
+      await Deno.writeTextFile(path, JSON.stringify(json));
+    }
+    const lines: string[] = [];
+    const resumed = await train({
+      shards: store,
+      resume: out,
+      steps: 3,
+      block: "original",
+      log: (line) => lines.push(line),
+    });
+    assertEquals([resumed.step, resumed.plan.config.block], [3, "original"]);
+    assert(lines.some((line) => line.includes("block original")), lines.join("\n"));
+    assertEquals((await readCheckpointInfo(resumed.checkpoint)).config.block, "original");
   });
 });

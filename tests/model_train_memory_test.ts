@@ -1,15 +1,22 @@
-import { initBackend } from "../model/backend.ts";
-import type { GptConfig } from "../model/config.ts";
-import { backendLimits, microBatchFor, stepMemory } from "../model/memory_budget.ts";
-import { readMetrics } from "../model/metrics.ts";
-import { train } from "../model/train.ts";
+import { initBackend } from "../model/backend/init.ts";
+import type { GptConfig } from "../model/gpt/config.ts";
+import { backendLimits, microBatchFor, stepMemory } from "../model/train/memory_budget.ts";
+import { readMetrics } from "../model/run/metrics.ts";
+import { train } from "../model/train/loop.ts";
 import { UserError } from "../core/user_error.ts";
 import { assert, assertAlmostEquals, assertEquals, assertThrows } from "./assert.ts";
 import { memoryStore, tinyTrainOptions } from "./model_train_fixture.ts";
 
 await initBackend("cpu");
 
-const exp2: GptConfig = { layers: 4, modelD: 384, heads: 12, vocab: 8000, ctx: 128, block: "seed" };
+const exp2: GptConfig = {
+  layers: 4,
+  modelD: 384,
+  heads: 12,
+  vocab: 8000,
+  ctx: 128,
+  block: "original",
+};
 const MiB = 2 ** 20;
 
 Deno.test("step memory: the logits are the largest tensor of exp2; the total follows the per-token count", () => {
@@ -47,7 +54,8 @@ Deno.test("training in passes of 2 windows makes the same updates as whole batch
     await train(tinyTrainOptions(`${dir}/whole`, common));
     // A step budget that fits 2 windows but not 3 or 4.
     const fitsTwo =
-      stepMemory({ layers: 1, modelD: 16, heads: 2, vocab: 32, ctx: 8, block: "seed" }, 2).total;
+      stepMemory({ layers: 1, modelD: 16, heads: 2, vocab: 32, ctx: 8, block: "original" }, 2)
+        .total;
     await train(tinyTrainOptions(`${dir}/split`, {
       ...common,
       log: (line) => lines.push(line),

@@ -1,5 +1,5 @@
-import { lossPlotSvg, MetricsLog, type MetricsRecord, readMetrics } from "../model/metrics.ts";
-import { lineChartSvg, niceScale } from "../model/plot.ts";
+import { lossPlotSvg, MetricsLog, type MetricsRecord, readMetrics } from "../model/run/metrics.ts";
+import { lineChartSvg, niceScale } from "../model/run/plot.ts";
 import { UserError } from "../core/user_error.ts";
 import { assert, assertEquals, assertRejects } from "./assert.ts";
 

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
-import { AdamW } from "../model/optimizer.ts";
+import { AdamW } from "../model/train/optimizer.ts";
 import { assertAlmostEquals, assertEquals } from "./assert.ts";
 
 await tf.setBackend("cpu");

@@ -1,7 +1,7 @@
-import { PRESETS } from "../model/presets.ts";
-import { chooseModelForStore } from "../model/size_choice.ts";
+import { PRESETS } from "../model/train/presets.ts";
+import { chooseModelForStore } from "../model/train/size_choice.ts";
 import { chooseModel } from "../scaling/mod.ts";
-import { planTraining, resumePlan, type SizeChoice } from "../model/train_plan.ts";
+import { planTraining, resumePlan, type SizeChoice } from "../model/train/plan.ts";
 import { UserError } from "../core/user_error.ts";
 import { assert, assertEquals, assertThrows } from "./assert.ts";
 
@@ -10,7 +10,7 @@ const never = (): SizeChoice => {
   throw new Error("chooseSize must not be called");
 };
 
-Deno.test("--preset exp2 reproduces the seed's second run; flags override single values", () => {
+Deno.test("--preset exp2 reproduces the microGPT study's second run; flags override single values", () => {
   const plan = planTraining({ preset: "exp2" }, store, never);
   assertEquals(plan.config, {
     layers: 4,
@@ -18,7 +18,7 @@ Deno.test("--preset exp2 reproduces the seed's second run; flags override single
     heads: 12,
     vocab: 8000,
     ctx: 128,
-    block: "seed",
+    block: "original",
   });
   assertEquals(plan.batch, 64);
   assertEquals(plan.schedule, {
@@ -59,7 +59,7 @@ Deno.test("no size flags: chooseSize decides from the store's tokens and the epo
     asked = facts;
     return { layers: 4, modelD: 96, heads: 2, explanation: "because" };
   }, (line) => lines.push(line));
-  assertEquals(asked, { trainTokens: 1_000_000, epochs: 3, vocab: 8000, ctx: 128 });
+  assertEquals(asked, { trainTokens: 1_000_000, epochs: 3, vocab: 8000 });
   assertEquals(lines, ["because"]);
   assertEquals([plan.config.layers, plan.config.modelD, plan.config.heads], [2, 96, 2]);
   // No preset: the cosine ends at the last step, warmup is min(100, steps / 10).
@@ -107,12 +107,12 @@ Deno.test("resume keeps the model and seed, takes new lengths and optimisation s
 });
 
 Deno.test("chooseModelForStore asks the scaling laws with the store's vocabulary; below an epoch, the tokens read", () => {
-  const full = chooseModelForStore({ trainTokens: 50e6, epochs: 2, vocab: 8000, ctx: 128 });
+  const full = chooseModelForStore({ trainTokens: 50e6, epochs: 2, vocab: 8000 });
   const law = chooseModel({ trainTokens: 50e6, epochs: 2, vocab: 8000 });
   assertEquals([full.layers, full.modelD, full.heads], [law.layers, law.modelD, law.heads]);
   assert(full.explanation.startsWith("model size from the scaling laws"), full.explanation);
   assert(full.explanation.includes(law.explanation));
-  const half = chooseModelForStore({ trainTokens: 50e6, epochs: 0.5, vocab: 8000, ctx: 128 });
+  const half = chooseModelForStore({ trainTokens: 50e6, epochs: 0.5, vocab: 8000 });
   const read = chooseModel({ trainTokens: 25e6, epochs: 1, vocab: 8000 });
   assertEquals([half.layers, half.modelD, half.heads], [read.layers, read.modelD, read.heads]);
 });

@@ -1,4 +1,8 @@
-import { learningRate, validateSchedule, type WarmupCosineSchedule } from "../model/schedule.ts";
+import {
+  learningRate,
+  validateSchedule,
+  type WarmupCosineSchedule,
+} from "../model/train/schedule.ts";
 import { UserError } from "../core/user_error.ts";
 import { assertAlmostEquals, assertThrows } from "./assert.ts";
 

@@ -7,7 +7,7 @@ import * as zarr from "zarrita";
 import FileSystemStore from "@zarrita/storage/fs";
 import { readDocuments, type Tokenizer, trainBpe } from "../pipeline/mod.ts";
 import { StoreWriter } from "../pipeline/shards/store_writer.ts";
-import { Random } from "../model/random.ts";
+import { Random } from "../model/gpt/random.ts";
 import { innerChunkTokens } from "../pipeline/shards/chunk_codec.ts";
 import { hashDocument, type Split, splitOf } from "../pipeline/shards/split_hash.ts";
 import type { RunArguments } from "../pipeline/shards/store_attributes.ts";

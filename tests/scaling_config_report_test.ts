@@ -10,7 +10,7 @@ Deno.test("describeConfig: the seed's model, its FLOPs and the budget it is comp
     heads: 8,
     vocab: 9000,
     params: 17_205_248,
-    block: "seed",
+    block: "original",
   });
   assertEquals(report.flopsPerToken.sixN, 6 * 17_205_248);
   const f = scalingLaw("chinchilla").frontier;

@@ -1,6 +1,6 @@
 import { assertEquals, assertThrows } from "./assert.ts";
 import { countParams, paramBreakdown } from "../scaling/mod.ts";
-import { parameterCount } from "../model/config.ts";
+import { parameterCount } from "../model/gpt/config.ts";
 import { UserError } from "../core/user_error.ts";
 
 Deno.test("countParams reproduces the seed's micro_gpt_4 counts exactly", () => {
@@ -17,7 +17,7 @@ Deno.test("countParams agrees with the model's own parameter layout for both blo
     const heads = 1 + next(8);
     const modelD = heads * (1 + next(96));
     const vocab = 1 + next(70_000);
-    for (const block of ["seed", "preln"] as const) {
+    for (const block of ["original", "preln"] as const) {
       const expected = parameterCount({ layers, modelD, heads, vocab, ctx: 128, block });
       assertEquals(
         countParams({ layers, modelD, vocab, block }),

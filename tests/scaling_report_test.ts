@@ -26,7 +26,7 @@ Deno.test("planToJson carries every field the issue asks for, in snake_case, JSO
     heads: plan.model.heads,
     vocab: plan.model.vocab,
     params: plan.model.params,
-    block: "seed",
+    block: "original",
   });
   assertEquals(json.alternatives.length, 5);
   for (const alt of json.alternatives) {

@@ -1,9 +1,9 @@
 /** End-to-end tests of `deno task eval`: a run trained in-process on a small store, the task spawned with -P. */
-import { initBackend } from "../model/backend.ts";
-import { readCheckpointInfo } from "../model/checkpoint.ts";
-import { evaluate } from "../model/evaluate.ts";
-import { loadRun } from "../model/run.ts";
-import { train } from "../model/train.ts";
+import { initBackend } from "../model/backend/init.ts";
+import { readCheckpointInfo } from "../model/run/checkpoint.ts";
+import { evaluate } from "../model/inference/evaluate.ts";
+import { loadRun } from "../model/run/run_folder.ts";
+import { train } from "../model/train/loop.ts";
 import { openShards, tokenizeCorpus } from "../pipeline/mod.ts";
 import { assertAlmostEquals, assertEquals, assertStringIncludes } from "./assert.ts";
 import { tinyTrainOptions } from "./model_train_fixture.ts";

@@ -1,10 +1,11 @@
 /** End-to-end tests of `deno task generate`: a tiny run folder is written, the task is spawned. */
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../model/backend.ts";
-import { configToJson, saveCheckpoint } from "../model/checkpoint.ts";
-import type { GptConfig } from "../model/config.ts";
-import { generate } from "../model/generate.ts";
-import { AdamW } from "../model/optimizer.ts";
+import { initBackend } from "../model/backend/init.ts";
+import { saveCheckpoint } from "../model/run/checkpoint.ts";
+import { gptConfigToJson } from "../model/run/run_json.ts";
+import type { GptConfig } from "../model/gpt/config.ts";
+import { generate } from "../model/inference/generate.ts";
+import { AdamW } from "../model/train/optimizer.ts";
 import { trainBpe } from "../pipeline/mod.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "./assert.ts";
 import { runTaskProcess } from "./task_process.ts";
@@ -27,7 +28,7 @@ const config: GptConfig = {
   heads: 2,
   vocab: tokenizer.vocabSize,
   ctx: 8,
-  block: "seed",
+  block: "original",
 };
 const model = randomisedGpt(config, 4, 0.15);
 const optimizer = new AdamW(model.params);
@@ -36,7 +37,7 @@ await saveCheckpoint(runDir, {
   optimizer,
   info: {
     step: 5,
-    config: configToJson(config),
+    config: gptConfigToJson(config),
     training: {},
     schedule: {
       init_value: 0,
@@ -46,7 +47,6 @@ await saveCheckpoint(runDir, {
       end_value: 1e-5,
       exponent: 1,
     },
-    optimizer: { name: "adamw", count: 5, b1: 0.9, b2: 0.999, eps: 1e-8, weight_decay: 0.01 },
     random_state: [1, 2, 3, 4],
     tokens_seen: 0,
     tokenizer_sha256: "",

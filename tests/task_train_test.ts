@@ -1,6 +1,6 @@
 /** End-to-end tests of `deno task train`: a small store of the default corpus, the task spawned with -P. */
-import { listCheckpoints, readCheckpointInfo } from "../model/checkpoint.ts";
-import { readMetrics } from "../model/metrics.ts";
+import { listCheckpoints, readCheckpointInfo } from "../model/run/checkpoint.ts";
+import { readMetrics } from "../model/run/metrics.ts";
 import { tokenizeCorpus } from "../pipeline/mod.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "./assert.ts";
 import { decodeOutput, runTaskProcess, taskCommand } from "./task_process.ts";
@@ -43,7 +43,7 @@ Deno.test("train --help lists every flag", async () => {
   }
 });
 
-Deno.test("a short run prints JSON and leaves checkpoints, metrics, plot and tokenizer", async () => {
+Deno.test("a short run (--block seed: the original wiring) prints JSON and leaves checkpoints, metrics, plot and tokenizer", async () => {
   const out = `${dir}/short`;
   const { code, stdout, stderr } = await trainTask(
     ...small,
@@ -51,11 +51,14 @@ Deno.test("a short run prints JSON and leaves checkpoints, metrics, plot and tok
     out,
     "--steps",
     "4",
+    "--block",
+    "seed", // the old name of the original wiring, still accepted
     "--json",
   );
   assertEquals(code, 0, stderr);
   assertStringIncludes(stderr, "backend: cpu");
   assertStringIncludes(stderr, "model: 1 layer, model_d 16, 2 heads, vocab 300, ctx 8");
+  assertStringIncludes(stderr, "block original");
   const result = JSON.parse(stdout);
   assertEquals([result.status, result.step, result.run], ["done", 4, out]);
   assert(
@@ -68,7 +71,9 @@ Deno.test("a short run prints JSON and leaves checkpoints, metrics, plot and tok
     await Deno.readTextFile(`${data}/tokenizer.json`),
   );
   assertStringIncludes(await Deno.readTextFile(`${out}/loss.svg`), "</svg>");
-  assertEquals((await readCheckpointInfo(result.checkpoint)).step, 4);
+  const info = await readCheckpointInfo(result.checkpoint);
+  assertEquals(info.step, 4);
+  assertEquals(JSON.parse(await Deno.readTextFile(result.checkpoint)).config.block, "original");
 });
 
 Deno.test("without size flags the scaling laws size the model and say why", async () => {
@@ -128,7 +133,7 @@ Deno.test("bad input: one line on stderr, exit 1, nothing written", async () => 
     [[...small, "--heads", "3", "--steps", "1"], "model_d 16 is not divisible by heads 3"],
     [[...small, "--steps", "1", "--epochs", "2"], "--steps and --epochs"],
     [["--backend", "cpu", "--resume", `${dir}/no-run`], "no such"],
-    [[...small, "--block", "postln"], "--block: expected seed or preln"],
+    [[...small, "--block", "postln"], "--block: expected original or preln"],
   ];
   for (const [args, message] of cases) {
     const out = `${dir}/bad`;
