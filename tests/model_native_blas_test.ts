@@ -4,7 +4,7 @@
  * on BLAS against wasm's own; `exp32` and `tanh32` against Math's to float32 precision.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../model/backend.ts";
+import { initBackend } from "../model/backend/init.ts";
 import { blasCandidates, findBlas } from "../model/backend/native/blas.ts";
 import { exp32, tanh32 } from "../model/backend/native/fast_math.ts";
 import { registerBlasKernels } from "../model/backend/native/tfjs_kernels.ts";

@@ -5,7 +5,7 @@
  * differences of the engine's own loss.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../model/backend.ts";
+import { initBackend } from "../model/backend/init.ts";
 import { flatLayout } from "../model/backend/native/flat_parameters.ts";
 import { GptEngine } from "../model/backend/native/gpt_engine.ts";
 import {
@@ -18,12 +18,12 @@ import {
   layerNormBackward,
   layerNormForward,
 } from "../model/backend/native/layer_kernels.ts";
-import type { GptConfig } from "../model/config.ts";
-import { microGpt } from "../model/gpt.ts";
-import { crossEntropy } from "../model/ops/cross_entropy.ts";
-import { gelu } from "../model/ops/gelu.ts";
-import { LAYER_NORM_EPS, layerNorm } from "../model/ops/layer_norm.ts";
-import { Random } from "../model/random.ts";
+import type { GptConfig } from "../model/gpt/config.ts";
+import { microGpt } from "../model/gpt/gpt.ts";
+import { crossEntropy } from "../model/gpt/ops/cross_entropy.ts";
+import { gelu } from "../model/gpt/ops/gelu.ts";
+import { LAYER_NORM_EPS, layerNorm } from "../model/gpt/ops/layer_norm.ts";
+import { Random } from "../model/gpt/random.ts";
 import { assert, assertAlmostEquals } from "./assert.ts";
 import { randomArray, testBlas, withoutBlas } from "./model_native_fixture.ts";
 
@@ -159,7 +159,7 @@ async function flatParameters(config: GptConfig, seed: number) {
   return { model, layout, params };
 }
 
-for (const block of ["seed", "preln"] as const) {
+for (const block of ["original", "preln"] as const) {
   Deno.test({
     name: `native GPT (${block} wiring): loss and every parameter's gradient equal tfjs's`,
     ignore: withoutBlas,
@@ -207,7 +207,7 @@ Deno.test({
   name: "native GPT, 1 layer: the gradient agrees with central finite differences of its own loss",
   ignore: withoutBlas,
   async fn() {
-    const config: GptConfig = { layers: 1, modelD: 8, heads: 2, vocab: 13, ctx: 5, block: "seed" };
+    const config: GptConfig = { layers: 1, modelD: 8, heads: 2, vocab: 13, ctx: 5, block: "original" };
     const { model, layout, params } = await flatParameters(config, 5);
     model.dispose();
     const windows = 2, time = config.ctx;

@@ -4,16 +4,16 @@
  * and optimizer state back to tfjs; 200 steps leave no tensors and no memory behind.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../model/backend.ts";
+import { initBackend } from "../model/backend/init.ts";
 import { NativeTrainer } from "../model/backend/native/native_trainer.ts";
-import type { GptConfig } from "../model/config.ts";
-import { microGpt } from "../model/gpt.ts";
-import { AdamW } from "../model/optimizer.ts";
-import { trainStep } from "../model/train_step.ts";
+import type { GptConfig } from "../model/gpt/config.ts";
+import { microGpt } from "../model/gpt/gpt.ts";
+import { AdamW } from "../model/train/optimizer.ts";
+import { trainStep } from "../model/train/step.ts";
 import { assert, assertAlmostEquals, assertEquals } from "./assert.ts";
 import { testBlas, withoutBlas } from "./model_native_fixture.ts";
 
-const CONFIG: GptConfig = { layers: 2, modelD: 32, heads: 4, vocab: 61, ctx: 16, block: "seed" };
+const CONFIG: GptConfig = { layers: 2, modelD: 32, heads: 4, vocab: 61, ctx: 16, block: "original" };
 const SHAPE = { batch: 6, ctx: CONFIG.ctx, accum: 2, clip: 0.5 };
 
 /** Deterministic batches: step s, accumulation a. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type GptConfig, parameterLayout } from "../../config.ts";
+import { type GptConfig, parameterLayout } from "../../gpt/config.ts";
 
 /** Where one parameter lives in the flat buffer. */
 export interface FlatEntry {

@@ -14,9 +14,9 @@
  *
  * @module
  */
-import type { GptConfig } from "../../config.ts";
-import { LAYER_NORM_EPS } from "../../ops/layer_norm.ts";
-import { sinusoidalTable } from "../../ops/positional_encoding.ts";
+import type { GptConfig } from "../../gpt/config.ts";
+import { LAYER_NORM_EPS } from "../../gpt/ops/layer_norm.ts";
+import { sinusoidalTable } from "../../gpt/ops/positional_encoding.ts";
 import type { Blas } from "./blas.ts";
 import type { FlatLayout } from "./flat_parameters.ts";
 import {
@@ -66,7 +66,7 @@ interface BlockActivations {
   heads: Float32Array;
   /** h = x + attention [N, C]. */
   h: Float32Array;
-  /** Pre-LN only: LN₂(h) [N, C], its x̂ and σ (the seed wiring feeds h itself to the FFN). */
+  /** Pre-LN only: LN₂(h) [N, C], its x̂ and σ (the original wiring feeds h itself to the FFN). */
   ffnLnOut: Float32Array | null;
   ffnLnXHat: Float32Array | null;
   ffnLnSigma: Float32Array | null;

@@ -10,9 +10,9 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs-core";
-import type { GptModel } from "../../gpt.ts";
-import type { AdamW } from "../../optimizer.ts";
-import type { StepOutcome, StepShape } from "../../train_step.ts";
+import type { GptModel } from "../../gpt/gpt.ts";
+import type { AdamW } from "../../train/optimizer.ts";
+import type { StepOutcome, StepShape } from "../../train/step.ts";
 import type { Blas } from "./blas.ts";
 import { type FlatLayout, flatLayout } from "./flat_parameters.ts";
 import { GptEngine } from "./gpt_engine.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { GptConfig } from "../../config.ts";
+import type { GptConfig } from "../../gpt/config.ts";
 import { openBlas } from "./blas.ts";
 import { flatLayout } from "./flat_parameters.ts";
 import { GptEngine } from "./gpt_engine.ts";
