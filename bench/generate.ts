@@ -10,7 +10,7 @@
  * per-token times in between are interpolated linearly (the cost per token is close to linear in
  * the window length). `--anchor-stride 1` times every token.
  */
-import { type Backend, initBackend, parseBackend } from "../model/backend/init.ts";
+import { type BackendChoice, initBackend, parseBackend } from "../model/backend/init.ts";
 import { generateTokens } from "../model/inference/generate.ts";
 import { microGpt4 } from "../model/gpt/gpt.ts";
 import { windowLogits } from "../model/inference/kv_cache.ts";
@@ -18,11 +18,11 @@ import { Random } from "../model/gpt/random.ts";
 import { sampleToken } from "../model/inference/sampling.ts";
 import { numberFlag, parseFlags } from "../tasks/cli/flags.ts";
 
-const USAGE = "usage: deno task bench generate [--backends webgpu,wasm,cpu] [--tokens N] " +
+const USAGE = "usage: deno task bench generate [--backends native,wasm,webgpu,cpu] [--tokens N] " +
   "[--anchor-stride N] [--json]";
 
 const FLAGS = {
-  backends: { type: "string", help: "LIST  comma-separated (default webgpu,wasm,cpu)" },
+  backends: { type: "string", help: "LIST  comma-separated (default native,wasm,webgpu,cpu)" },
   tokens: { type: "string", help: "N  new tokens per generation (default 256)" },
   prompt: { type: "string", help: "N  prompt tokens (default 16)" },
   "anchor-stride": {
@@ -34,7 +34,7 @@ const FLAGS = {
 
 /** The figures of one backend. */
 interface BackendFigures {
-  backend: Backend;
+  backend: BackendChoice;
   description: string;
   cachedTokensPerSecond: number;
   anchorTokensPerSecond: number;
@@ -43,7 +43,7 @@ interface BackendFigures {
 
 export async function run(args: string[]): Promise<void> {
   const flags = parseFlags(args, USAGE, FLAGS);
-  const backends = String(flags.backends ?? "webgpu,wasm,cpu").split(",").map(parseBackend);
+  const backends = String(flags.backends ?? "native,wasm,webgpu,cpu").split(",").map(parseBackend);
   const newTokens = numberFlag("tokens", flags.tokens ?? "256", { min: 2, integer: true });
   const promptTokens = numberFlag("prompt", flags.prompt ?? "16", { min: 1, integer: true });
   const stride = numberFlag("anchor-stride", flags["anchor-stride"] ?? "16", {

@@ -5,7 +5,7 @@
 import { numberFlag, parseFlags } from "./cli/flags.ts";
 import { Progress } from "./cli/progress.ts";
 import { runTask } from "./cli/run_task.ts";
-import { initBackend, parseBackend } from "../model/backend/mod.ts";
+import { BACKEND_FLAGS, startBackendFromFlags } from "./cli/backend_flags.ts";
 import { evaluateRun } from "../model/inference/mod.ts";
 import { UserError } from "../core/user_error.ts";
 
@@ -20,7 +20,7 @@ const flagSpecs = {
   data: { type: "string", help: "DIR  token store (default: the one the run trained on)" },
   batch: { type: "string", help: "N  windows per forward pass (default 16)" },
   tokens: { type: "string", help: "N  evaluate at most N tokens (default: the whole val split)" },
-  backend: { type: "string", help: "NAME  webgpu, wasm or cpu (default webgpu)" },
+  ...BACKEND_FLAGS,
   json: { type: "boolean", help: "print one JSON object" },
 } as const;
 
@@ -30,12 +30,12 @@ await runTask(async () => {
   if (!path || (flags.run && flags.checkpoint)) {
     throw new UserError("give one of --run or --checkpoint");
   }
-  const backend = parseBackend(flags.backend ?? "webgpu");
-  console.error(`backend: ${await initBackend(backend)}`);
+  const { threads } = await startBackendFromFlags(flags);
   let progress: Progress | undefined;
   const result = await evaluateRun({
     path,
     data: flags.data as string | undefined,
+    threads,
     batchSize: flags.batch === undefined
       ? undefined
       : numberFlag("batch", flags.batch, { min: 1, integer: true }),

@@ -4,7 +4,7 @@
  */
 import { numberFlag, parseFlags } from "./cli/flags.ts";
 import { runTask } from "./cli/run_task.ts";
-import { initBackend, parseBackend } from "../model/backend/mod.ts";
+import { BACKEND_FLAG, startBackendFromFlags } from "./cli/backend_flags.ts";
 import { generate, type GenerateOptions, validateGenerate } from "../model/inference/mod.ts";
 import { loadRun } from "../model/run/mod.ts";
 import { UserError } from "../core/user_error.ts";
@@ -30,10 +30,7 @@ const flagSpecs = {
     help: "P  in (0, 1]: sample within the smallest set holding P of the mass (default 1)",
   },
   seed: { type: "string", help: "S  seed of the sampler (default 0)" },
-  backend: {
-    type: "string",
-    help: "NAME  webgpu, wasm or cpu (default webgpu; without a GPU, wasm is ~20x faster)",
-  },
+  ...BACKEND_FLAG,
   "ignore-eot": { type: "boolean", help: "keep going past <|endoftext|> (printed as text)" },
   "no-cache": { type: "boolean", help: "recompute the whole window for every token (slow)" },
 } as const;
@@ -51,8 +48,7 @@ await runTask(async () => {
     cache: !flags["no-cache"],
   };
   validateGenerate(options); // bad flags fail before the model loads
-  const backend = parseBackend(flags.backend ?? "webgpu");
-  console.error(`backend: ${await initBackend(backend)}`);
+  await startBackendFromFlags(flags);
   const { model, tokenizer, step, checkpoint, config } = await loadRun(flags.run as string);
   console.error(
     `model: ${checkpoint} (step ${step}; ${config.layers} layers, model_d ${config.modelD}, ` +

@@ -4,7 +4,7 @@
 import { numberFlag, parseFlags } from "./cli/flags.ts";
 import { runTask } from "./cli/run_task.ts";
 import { Progress } from "./cli/progress.ts";
-import { initBackend, parseBackend } from "../model/backend/mod.ts";
+import { BACKEND_FLAGS, startBackendFromFlags } from "./cli/backend_flags.ts";
 import { abortOnSigint } from "./cli/interrupt.ts";
 import { DEFAULT_DATA, train, type TrainRequest } from "../model/train/mod.ts";
 import { parseBlockKind } from "../core/block_kind.ts";
@@ -64,7 +64,7 @@ const flagSpecs = {
   "eval-tokens": { type: "string", help: "N  val tokens per eval, 0 = all (default 1M)" },
   keep: { type: "string", help: "N  checkpoints kept, 0 = all (default 3)" },
   resume: { type: "string", help: "DIR  continue a run from its newest checkpoint" },
-  backend: { type: "string", help: "NAME  webgpu, wasm or cpu (default webgpu)" },
+  ...BACKEND_FLAGS,
   json: { type: "boolean", help: "print the result as one JSON object" },
 } as const;
 
@@ -98,8 +98,7 @@ await runTask(async () => {
     evalTokens: whole("eval-tokens", 0),
     keep: whole("keep", 0),
   };
-  const backend = parseBackend(flags.backend ?? "webgpu");
-  console.error(`backend: ${await initBackend(backend)}`);
+  const { threads } = await startBackendFromFlags(flags);
   const interrupt = abortOnSigint(
     "interrupt: saving a checkpoint after this step (Ctrl-C again to quit without saving)",
   );
@@ -108,6 +107,7 @@ await runTask(async () => {
       ...request,
       out: flags.out as string | undefined,
       resume: flags.resume as string | undefined,
+      threads,
       signal: interrupt.signal,
       progress: (total) => new Progress("train", { total, unit: "steps" }),
     });

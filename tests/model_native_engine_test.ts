@@ -207,7 +207,14 @@ Deno.test({
   name: "native GPT, 1 layer: the gradient agrees with central finite differences of its own loss",
   ignore: withoutBlas,
   async fn() {
-    const config: GptConfig = { layers: 1, modelD: 8, heads: 2, vocab: 13, ctx: 5, block: "original" };
+    const config: GptConfig = {
+      layers: 1,
+      modelD: 8,
+      heads: 2,
+      vocab: 13,
+      ctx: 5,
+      block: "original",
+    };
     const { model, layout, params } = await flatParameters(config, 5);
     model.dispose();
     const windows = 2, time = config.ctx;

@@ -13,7 +13,14 @@ import { trainStep } from "../model/train/step.ts";
 import { assert, assertAlmostEquals, assertEquals } from "./assert.ts";
 import { testBlas, withoutBlas } from "./model_native_fixture.ts";
 
-const CONFIG: GptConfig = { layers: 2, modelD: 32, heads: 4, vocab: 61, ctx: 16, block: "original" };
+const CONFIG: GptConfig = {
+  layers: 2,
+  modelD: 32,
+  heads: 4,
+  vocab: 61,
+  ctx: 16,
+  block: "original",
+};
 const SHAPE = { batch: 6, ctx: CONFIG.ctx, accum: 2, clip: 0.5 };
 
 /** Deterministic batches: step s, accumulation a. */

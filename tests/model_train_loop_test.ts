@@ -1,38 +1,13 @@
-import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../model/backend/init.ts";
 import { listCheckpoints, readCheckpointInfo } from "../model/run/checkpoint.ts";
 import { readMetrics } from "../model/run/metrics.ts";
 import { readSafetensors } from "../model/run/safetensors.ts";
-import { train, type TrainOptions } from "../model/train/loop.ts";
+import { train } from "../model/train/loop.ts";
 import { UserError } from "../core/user_error.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "./assert.ts";
-import { memoryStore, tinyTrainOptions } from "./model_train_fixture.ts";
+import { exactResume, noLeaks, tiny, withStore } from "./model_train_scenarios.ts";
 
 await initBackend("cpu");
-
-/** The tiny model on the in-memory Markov store, 20 steps, an eval every 10 on 256 tokens. */
-function tiny(store: Awaited<ReturnType<typeof memoryStore>>, out: string): TrainOptions {
-  return tinyTrainOptions(out, {
-    shards: store,
-    warmup: 2,
-    steps: 20,
-    evalEvery: 10,
-    evalTokens: 256,
-  });
-}
-
-async function withStore(
-  fn: (store: Awaited<ReturnType<typeof memoryStore>>, dir: string) => Promise<void>,
-) {
-  const store = await memoryStore();
-  const dir = await Deno.makeTempDir({ prefix: "train_loop_" });
-  try {
-    await fn(store, dir);
-  } finally {
-    await store.cleanup();
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 Deno.test("a run learns the Markov store, logs every step and leaves checkpoints, tokenizer and plot", async () => {
   await withStore(async (store, dir) => {
@@ -72,50 +47,11 @@ Deno.test("a run learns the Markov store, logs every step and leaves checkpoints
 });
 
 Deno.test("interrupted at step 5 and resumed, a run reaches the same loss at step 15 as without the break", async () => {
-  await withStore(async (store, dir) => {
-    const whole = await train({ ...tiny(store, `${dir}/whole`), steps: 15 });
-    const controller = new AbortController();
-    const first = await train({
-      ...tiny(store, `${dir}/broken`),
-      steps: 15,
-      signal: controller.signal,
-      onStep: (record) => record.step === 5 && controller.abort(),
-    });
-    assertEquals(first.status, "interrupted");
-    assertEquals(first.step, 5);
-    assertEquals((await listCheckpoints(`${dir}/broken`)).at(-1)!.step, 5);
-    const second = await train({
-      shards: store,
-      resume: `${dir}/broken`,
-      log: () => {},
-    });
-    assertEquals(second.step, 15);
-    const a = await readMetrics(`${dir}/whole/metrics.jsonl`);
-    const b = await readMetrics(`${dir}/broken/metrics.jsonl`);
-    assertEquals(b.map((r) => r.step), a.map((r) => r.step));
-    for (const step of [6, 10, 15]) {
-      assertAlmostEquals(b[step - 1].loss, a[step - 1].loss, 1e-5, `loss at step ${step}`);
-    }
-    assertAlmostEquals(b[14].val_loss!, a[14].val_loss!, 1e-5);
-    assertAlmostEquals(second.loss, whole.loss, 1e-5);
-  });
+  await withStore(exactResume);
 });
 
 Deno.test("no tensor leaks: the tensor count after step 10 equals the count after step 200", async () => {
-  await withStore(async (store, dir) => {
-    const counts = new Map<number, number>();
-    await train({
-      ...tiny(store, `${dir}/run`),
-      steps: 200,
-      accum: 2,
-      evalEvery: 50,
-      evalTokens: 64,
-      keep: 1,
-      onStep: (record) => counts.set(record.step, tf.memory().numTensors),
-    });
-    assertEquals(counts.get(200), counts.get(10));
-    assertEquals(counts.get(100), counts.get(10));
-  });
+  await withStore(noLeaks);
 });
 
 Deno.test("accum 2 × batch 2 makes the same update as batch 4 (same windows, gradients averaged)", async () => {

@@ -1,22 +1,61 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { UserError } from "../../core/user_error.ts";
+import { type BlasProbe, probeBlas, startNative, stopNative } from "./native/native_backend.ts";
 
-/** A TensorFlow.js backend the toolkit runs on. */
-export type Backend = "webgpu" | "wasm" | "cpu";
+/**
+ * A backend the toolkit runs on: TensorFlow.js's webgpu, wasm or cpu, or `native` (wasm with its
+ * matrix products on the platform's BLAS and the hand-written training passes, `native/`).
+ */
+export type Backend = "webgpu" | "native" | "wasm" | "cpu";
 
-/** The backends in the order `--help` lists them. */
-export const BACKENDS: readonly Backend[] = ["webgpu", "wasm", "cpu"];
+/** What `--backend` accepts: a backend, or `auto` (see `chooseBackend`). */
+export type BackendChoice = Backend | "auto";
+
+/** The choices in the order `--help` lists them. */
+export const BACKENDS: readonly BackendChoice[] = ["auto", "webgpu", "native", "wasm", "cpu"];
 
 /** Checks a `--backend` value; a `UserError` naming the flag otherwise. */
-export function parseBackend(value: unknown): Backend {
-  if (BACKENDS.includes(value as Backend)) return value as Backend;
+export function parseBackend(value: unknown): BackendChoice {
+  if (BACKENDS.includes(value as BackendChoice)) return value as BackendChoice;
   throw new UserError(`--backend: expected one of ${BACKENDS.join(", ")}, got '${value}'`);
 }
 
+/** What `auto` picked, and why, in words for the user's first line. */
+export interface BackendPick {
+  backend: Backend;
+  reason: string;
+  /** The BLAS search behind the pick, reused by `native` so the library is looked up once. */
+  blas?: BlasProbe;
+}
+
 /**
- * Makes `backend` the active TensorFlow.js backend and returns a one-line description of it
- * (for WebGPU the adapter's own description, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)").
- * Only the requested backend's package is loaded. A backend that cannot start is a `UserError`.
+ * The fastest backend this machine has: WebGPU when the adapter is a real GPU (not the software
+ * fallback, which runs at a few GFLOP/s), else `native` when a BLAS library loads, else wasm.
+ */
+export async function chooseBackend(): Promise<BackendPick> {
+  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+  let noGpu = "no WebGPU in this Deno";
+  if (gpu) {
+    ensureRuntimeDir();
+    const adapter = await gpu.requestAdapter().catch(() => null);
+    const info = adapter?.info as (GPUAdapterInfo & { isFallbackAdapter?: boolean }) | undefined;
+    if (adapter && info && !info.isFallbackAdapter) {
+      return { backend: "webgpu", reason: "a GPU adapter" };
+    }
+    noGpu = adapter && info
+      ? `no GPU: the WebGPU adapter, ${adapterName(info)}, is a software fallback`
+      : "no WebGPU adapter";
+  }
+  const blas = probeBlas();
+  if (blas.blas) return { backend: "native", reason: `${noGpu}; BLAS loaded`, blas };
+  return { backend: "wasm", reason: `${noGpu}; ${blas.reason}`, blas };
+}
+
+/**
+ * Makes `backend` the active backend and returns a one-line description of it (for WebGPU the
+ * adapter's own description, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)"; for `auto`, what it picked
+ * and why). Only the requested backend's package is loaded. A backend that cannot start is a
+ * `UserError`.
  *
  * On WebGPU, `Tensor.dataSync()` does not work under Deno (it needs an OffscreenCanvas):
  * read tensors with `await tensor.data()`.
@@ -27,11 +66,26 @@ export function parseBackend(value: unknown): Backend {
  * console.error(`backend: ${await initBackend("wasm")}`);
  * ```
  */
-export async function initBackend(backend: Backend): Promise<string> {
+export async function initBackend(choice: BackendChoice): Promise<string> {
+  if (choice === "auto") {
+    const pick = await chooseBackend();
+    return `${await startBackend(pick.backend, pick.blas)}; picked by auto (${pick.reason})`;
+  }
+  return await startBackend(choice);
+}
+
+async function startBackend(backend: Backend, blas?: BlasProbe): Promise<string> {
   // Production mode only silences tfjs's console warnings, chiefly the banner that advises Node.js
   // users to install tfjs-node (which Deno cannot load); errors still throw.
   tf.enableProdMode();
+  if (backend !== "native") stopNative();
   switch (backend) {
+    case "native": {
+      const probe = blas ?? probeBlas();
+      if (!probe.blas) throw new UserError(`--backend native: ${probe.reason}`);
+      await startBackend("wasm");
+      return startNative(probe);
+    }
     case "cpu": {
       await import("@tensorflow/tfjs-backend-cpu");
       await activate("cpu");
@@ -51,7 +105,7 @@ export async function initBackend(backend: Backend): Promise<string> {
       if (!gpu) {
         throw new UserError(
           "--backend webgpu: WebGPU is not available in this Deno (navigator.gpu is missing); " +
-            "use --backend wasm or cpu",
+            "use --backend auto, native or wasm",
         );
       }
       ensureRuntimeDir();
@@ -59,7 +113,7 @@ export async function initBackend(backend: Backend): Promise<string> {
       if (!adapter) {
         throw new UserError(
           "--backend webgpu: no WebGPU adapter found (no GPU and no software adapter); " +
-            "use --backend wasm or cpu",
+            "use --backend auto, native or wasm",
         );
       }
       await import("@tensorflow/tfjs-backend-webgpu");
@@ -71,16 +125,21 @@ export async function initBackend(backend: Backend): Promise<string> {
         // token (micro_gpt_4: 290 → 150 ms) and left the large training products as they were.
         tf.env().set("WEBGPU_MATMUL_PROGRAM_TYPE", 3); // MatMulProgramType.MatMulPackedProgram
       }
-      const name = info.description || [info.vendor, info.device].filter(Boolean).join(" ") ||
-        "unknown adapter";
-      return `webgpu: ${name}${info.isFallbackAdapter ? " (software fallback adapter)" : ""}`;
+      return `webgpu: ${adapterName(info)}${
+        info.isFallbackAdapter ? " (software fallback adapter)" : ""
+      }`;
     }
     default:
       throw new UserError(`unknown backend '${backend}'`);
   }
 }
 
-async function activate(name: Backend): Promise<void> {
+function adapterName(info: GPUAdapterInfo): string {
+  return info.description || [info.vendor, info.device].filter(Boolean).join(" ") ||
+    "unknown adapter";
+}
+
+async function activate(name: "webgpu" | "wasm" | "cpu"): Promise<void> {
   let ok = false;
   try {
     ok = await tf.setBackend(name);

@@ -3,6 +3,8 @@ import type { Shards, Split } from "../../pipeline/mod.ts";
 import { UserError } from "../../core/user_error.ts";
 import type { GptModel } from "../gpt/gpt.ts";
 import { backendLimits, type MemoryLimits, microBatchFor } from "../train/memory_budget.ts";
+import { activeBlas } from "../backend/native/native_backend.ts";
+import { NativeTrainer } from "../backend/native/native_trainer.ts";
 
 /** Options of `evaluate`. */
 export interface EvaluateOptions {
@@ -18,6 +20,13 @@ export interface EvaluateOptions {
   step?: number;
   /** Called after every batch with the tokens evaluated so far and the total expected. */
   onProgress?: (tokens: number, total: number) => void;
+  /**
+   * On the native backend, the trainer whose parameters to evaluate (the training loop's, which runs
+   * ahead of the model's tensors between checkpoints); without it, `evaluate` makes one from the model.
+   */
+  native?: NativeTrainer | null;
+  /** Native backend: threads each batch is split across (default: every core). */
+  threads?: number;
 }
 
 /** Cross-entropy of a model on a split, and the same figure per byte of text. */
@@ -79,21 +88,40 @@ export async function evaluate(
         `${ctx + 1} (--ctx ${ctx}); tokenize more text or lower --ctx`,
     );
   }
+  const blas = activeBlas();
+  const native = options.native ??
+    (blas
+      ? await NativeTrainer.create(model, null, blas, {
+        batch: batchSize,
+        threads: options.threads,
+      })
+      : null);
+  try {
+    return await evaluateWindows(model, shards, split, maxWindows, batchSize, native, options);
+  } finally {
+    if (native && native !== options.native) native.dispose();
+  }
+}
+
+async function evaluateWindows(
+  model: GptModel,
+  shards: Shards,
+  split: Split,
+  maxWindows: number,
+  batchSize: number,
+  native: NativeTrainer | null,
+  options: EvaluateOptions,
+): Promise<Evaluation> {
+  const ctx = model.config.ctx;
+  const splitTokens = shards.tokens(split);
   let lossSum = 0, done = 0;
   let rows: Int32Array[] = [];
   const flush = async () => {
     const ids = new Int32Array(rows.length * (ctx + 1));
     rows.forEach((row, i) => ids.set(row, i * (ctx + 1)));
-    const loss = tf.tidy(() => {
-      const all = tf.tensor2d(ids, [rows.length, ctx + 1], "int32");
-      const inputs = tf.slice(all, [0, 0], [rows.length, ctx]);
-      const targets = tf.slice(all, [0, 1], [rows.length, ctx]);
-      return model.loss(inputs as tf.Tensor2D, targets as tf.Tensor2D);
-    });
-    const [mean] = await loss.data();
-    loss.dispose();
-    // model.loss is the mean over rows × ctx tokens: weight each batch by its size.
-    lossSum += mean * rows.length * ctx;
+    lossSum += native
+      ? await native.lossSum(ids, rows.length)
+      : await tfjsLossSum(model, ids, rows.length);
     done += rows.length;
     rows = [];
     options.onProgress?.(done * ctx, maxWindows * ctx);
@@ -114,4 +142,19 @@ export async function evaluate(
     tokens,
     step: options.step,
   };
+}
+
+/** Σ token losses of `windows` windows (ctx + 1 ids each) by the tfjs model. */
+async function tfjsLossSum(model: GptModel, ids: Int32Array, windows: number): Promise<number> {
+  const ctx = model.config.ctx;
+  const loss = tf.tidy(() => {
+    const all = tf.tensor2d(ids, [windows, ctx + 1], "int32");
+    const inputs = tf.slice(all, [0, 0], [windows, ctx]);
+    const targets = tf.slice(all, [0, 1], [windows, ctx]);
+    return model.loss(inputs as tf.Tensor2D, targets as tf.Tensor2D);
+  });
+  const [mean] = await loss.data();
+  loss.dispose();
+  // model.loss is the mean over windows × ctx tokens: weight each batch by its size.
+  return mean * windows * ctx;
 }

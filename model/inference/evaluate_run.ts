@@ -16,6 +16,8 @@ export interface EvaluateRunOptions {
   maxTokens?: number;
   /** Called after every forward pass with the tokens done and the total. */
   onProgress?: (tokens: number, total: number) => void;
+  /** Native backend: threads each batch is split across (default: every core). */
+  threads?: number;
 }
 
 /**
@@ -38,6 +40,7 @@ export async function evaluateRun(
     requireTrainedTokenizer(tokenizer, shards.path, run.checkpoint, run.info);
     const result = await evaluate(run.model, shards, {
       batchSize: options.batchSize,
+      threads: options.threads,
       maxTokens: options.maxTokens,
       onProgress: options.onProgress,
       step: run.step,

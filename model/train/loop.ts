@@ -12,7 +12,8 @@ import { outOfMemory } from "./out_of_memory.ts";
 import type { TrainPlan } from "./plan.ts";
 import { learningRate } from "./schedule.ts";
 import { type RunStart, type StartRequest, startRun } from "./start.ts";
-import { type StepOutcome, trainStep } from "./step.ts";
+import type { StepOutcome } from "./step.ts";
+import { createStepper, type Stepper } from "./stepper.ts";
 
 export { DEFAULT_DATA } from "./start.ts";
 
@@ -32,6 +33,11 @@ export interface TrainOptions extends StartRequest {
   onStep?: (record: MetricsRecord, model: GptModel) => void;
   /** The backend's memory limits (default: `backendLimits()`), which set the windows per forward pass. */
   memoryLimits?: MemoryLimits;
+  /**
+   * Threads the native backend splits each batch across (default: the machine's cores); the
+   * losses do not depend on it beyond the order of float sums. Ignored by the other backends.
+   */
+  threads?: number;
 }
 
 /** Where the loop reports its steps: `done` of the total, and a note such as the loss. */
@@ -94,37 +100,50 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const start = await startRun(options, log);
   const model = microGpt(start.plan.config, start.plan.seed);
   const optimizer = new AdamW(model.params, { weightDecay: start.plan.weightDecay });
+  let stepper: Stepper | null = null;
   try {
-    return await runLoop(start, model, optimizer, options, log);
+    await restore(start, model, optimizer, log);
+    stepper = await createStepper(model, optimizer, start.plan.batch, options.threads);
+    return await runLoop(start, model, optimizer, stepper, options, log);
   } finally {
+    stepper?.dispose();
     model.dispose();
     optimizer.dispose();
   }
 }
 
 /** The loop: restore (when resuming), then steps, evals and checkpoints until done or interrupted. */
+/** On a resume, the checkpoint's parameters and optimizer state go into the model and optimizer. */
+async function restore(
+  { plan, runDir, resumeFrom }: RunStart,
+  model: GptModel,
+  optimizer: AdamW,
+  log: (line: string) => void,
+): Promise<void> {
+  if (!resumeFrom) return;
+  await loadParams(resumeFrom.path, resumeFrom.info, model);
+  await loadOptimizer(resumeFrom.path, resumeFrom.info, optimizer);
+  log(`resuming ${runDir} at step ${resumeFrom.info.step} of ${plan.steps}`);
+}
+
 async function runLoop(
   { plan, shards, runDir, tokenizer, resumeFrom }: RunStart,
   model: GptModel,
   optimizer: AdamW,
+  stepper: Stepper,
   options: TrainOptions,
   log: (line: string) => void,
 ): Promise<TrainResult> {
   const { config } = plan;
   // Batches come from their own generator, so the sampler's stream does not depend on the model's size.
-  let random = new Random(plan.seed + 1);
-  let startStep = 0, tokensSeen = 0;
-  if (resumeFrom) {
-    const { path, info } = resumeFrom;
-    await loadParams(path, info, model);
-    await loadOptimizer(path, info, optimizer);
-    random = Random.fromState(info.random_state);
-    startStep = info.step;
-    tokensSeen = info.tokens_seen;
-    log(`resuming ${runDir} at step ${startStep} of ${plan.steps}`);
-  }
+  let random = resumeFrom
+    ? Random.fromState(resumeFrom.info.random_state)
+    : new Random(plan.seed + 1);
+  const startStep = resumeFrom?.info.step ?? 0;
+  let tokensSeen = resumeFrom?.info.tokens_seen ?? 0;
   const metrics = await MetricsLog.open(`${runDir}/metrics.jsonl`, startStep);
   log(describeRun(plan, runDir));
+  if (stepper.native) log(stepper.description);
   const limits = options.memoryLimits ?? backendLimits();
   const microBatch = microBatchFor(config, plan.batch, limits);
   if (microBatch < plan.batch) {
@@ -139,6 +158,7 @@ async function runLoop(
   let step = startStep, lastLoss = NaN, evaluation: Evaluation | undefined;
   let lastCheckpoint = (await listCheckpoints(runDir)).at(-1)?.path ?? "";
   const save = async () => {
+    stepper.sync();
     lastCheckpoint = await saveCheckpoint(runDir, {
       model,
       optimizer,
@@ -171,9 +191,7 @@ async function runLoop(
     const randomBefore = random.state();
     let outcome: StepOutcome;
     try {
-      outcome = await trainStep(
-        model,
-        optimizer,
+      outcome = await stepper.step(
         { batch: plan.batch, ctx: config.ctx, accum: plan.accum, clip: plan.clip, microBatch },
         lr,
         () => shards.batch("train", plan.batch, config.ctx, () => random.next()),
@@ -214,13 +232,17 @@ async function runLoop(
         memoryLimits: limits,
         maxTokens: plan.evalTokens || undefined,
         step,
+        native: stepper.native,
       });
       record.val_loss = evaluation.valLoss;
       record.val_ppl = evaluation.valPpl;
       record.val_bits_per_byte = evaluation.bitsPerByte;
     }
     await metrics.append(record);
-    options.onStep?.(record, model);
+    if (options.onStep) {
+      stepper.sync(); // the hook reads the model's tensors
+      options.onStep(record, model);
+    }
     progress?.update(
       step - startStep,
       `step ${step}/${plan.steps}  loss ${lossValue.toFixed(4)}  ${

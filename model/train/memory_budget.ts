@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { UserError } from "../../core/user_error.ts";
 import type { GptConfig } from "../gpt/config.ts";
+import { activeBlas } from "../backend/native/native_backend.ts";
 
 /** What the active backend can hold: the largest single tensor, and all of one step's activations. */
 export interface MemoryLimits {
@@ -16,12 +17,12 @@ const WASM_STEP_BYTES = 1.5 * 2 ** 30;
 /**
  * The limits of the active TensorFlow.js backend. WebGPU: a tensor must fit the device's
  * `maxStorageBufferBindingSize` (128 MiB on Mesa's llvmpipe; beyond it the kernels read and write zeros, with no
- * error), and a step half the system's available memory. wasm: 1.5 GiB a step (a 32-bit heap). cpu: half the
- * available memory.
+ * error), and a step half the system's available memory. wasm: 1.5 GiB a step (a 32-bit heap). cpu and native
+ * (whose passes keep their activations in plain ArrayBuffers, outside the wasm heap): half the available memory.
  */
 export function backendLimits(): MemoryLimits {
   const available = Deno.systemMemoryInfo().available;
-  const backend = tf.getBackend();
+  const backend = activeBlas() ? "native" : tf.getBackend();
   if (backend === "webgpu") {
     const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
     const binding = device?.limits.maxStorageBufferBindingSize ?? 128 * 2 ** 20;

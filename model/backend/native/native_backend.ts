@@ -7,7 +7,7 @@
  */
 import { UserError } from "../../../core/user_error.ts";
 import { type Blas, BLAS_ENV, BLAS_HINT, findBlas } from "./blas.ts";
-import { registerBlasKernels } from "./tfjs_kernels.ts";
+import { registerBlasKernels, unregisterBlasKernels } from "./tfjs_kernels.ts";
 
 let active: Blas | null = null;
 
@@ -39,5 +39,12 @@ export function startNative(probe: BlasProbe = probeBlas()): string {
   if (!probe.blas) throw new UserError(`--backend native: ${probe.reason}`);
   registerBlasKernels(probe.blas);
   active = probe.blas;
-  return `native (${probe.blas.description}, ${probe.blas.path}; element-wise ops on wasm SIMD)`;
+  return `native (${probe.blas.description}, ${probe.blas.path})`;
+}
+
+/** Leaves the native backend (another backend is starting): wasm's own kernels come back. */
+export function stopNative(): void {
+  if (!active) return;
+  unregisterBlasKernels();
+  active = null;
 }

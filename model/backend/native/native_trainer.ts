@@ -176,6 +176,7 @@ export class NativeTrainer {
       // optax's clip_by_global_norm: g · max/‖g‖ when ‖g‖ ≥ max.
       const scale = clip > 0 && !(gradNorm < clip) ? clip / gradNorm : 1;
       this.#count += 1;
+      optimizer.count = this.#count; // the schedule reads it before the next step
       adamwUpdate(this.#params, grads, this.#mu, this.#nu, optimizer, this.#count, lr, scale);
     }
     return { loss, gradNorm, applied } satisfies StepOutcome;

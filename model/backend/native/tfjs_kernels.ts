@@ -26,16 +26,17 @@ type KernelArgs = {
 };
 
 let registeredWith: Blas | null = null;
+let originals: tf.KernelConfig[] = [];
 
 /**
- * Re-registers `BatchMatMul` and `_FusedMatMul` for the wasm backend on `blas` (once per process;
- * a later call with another library is an error). Products the BLAS path does not cover (non-float32
+ * Re-registers `BatchMatMul` and `_FusedMatMul` for the wasm backend on `blas` (a later call
+ * with another library replaces it). Products the BLAS path does not cover (non-float32
  * inputs, a fused activation other than linear, a bias not broadcast along the last axis) go to
  * wasm's own kernel.
  */
 export function registerBlasKernels(blas: Blas): void {
   if (registeredWith === blas) return;
-  if (registeredWith) throw new Error("BLAS kernels are already registered with another library");
+  if (registeredWith) unregisterBlasKernels();
   const wasmBatchMatMul = tf.getKernel("BatchMatMul", "wasm");
   const wasmFusedMatMul = tf.getKernel("_FusedMatMul", "wasm");
   if (!wasmBatchMatMul || !wasmFusedMatMul) {
@@ -82,6 +83,17 @@ export function registerBlasKernels(blas: Blas): void {
     );
   });
   registeredWith = blas;
+  originals = [wasmBatchMatMul, wasmFusedMatMul];
+}
+
+/** Puts wasm's own matrix kernels back (when another backend starts). */
+export function unregisterBlasKernels(): void {
+  for (const original of originals) {
+    tf.unregisterKernel(original.kernelName, original.backendName);
+    tf.registerKernel(original);
+  }
+  originals = [];
+  registeredWith = null;
 }
 
 function replace(original: tf.KernelConfig, kernelFunc: (args: KernelArgs) => tf.TensorInfo) {
