@@ -23,7 +23,7 @@ export async function syncDirectory(directory: string): Promise<void> {
 
 /**
  * Writes `bytes` to `path` through a temporary file, fdatasync and rename (see
- * `AtomicFileSystemStore` in shards/). A reader or a crash sees the old file or the whole new one.
+ * `AtomicFileSystemStore` in pipeline/store/). A reader or a crash sees the old file or the whole new one.
  * `knownDirectories` remembers directories already created;
  * `syncDirectory` (default true) flushes the directory after the rename.
  */

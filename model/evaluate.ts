@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { Shards, Split } from "../pipeline/mod.ts";
+import type { Split, TokenStore } from "../pipeline/mod.ts";
 import { UserError } from "../core/user_error.ts";
 import type { GptModel } from "./gpt.ts";
 import { backendLimits, type MemoryLimits, microBatchFor } from "./memory_budget.ts";
@@ -39,7 +39,7 @@ export interface Evaluation {
 }
 
 /**
- * Evaluates `model` on consecutive windows of `model.config.ctx + 1` tokens from `shards` (`Shards.iterate`:
+ * Evaluates `model` on consecutive windows of `model.config.ctx + 1` tokens from `shards` (`TokenStore.iterate`:
  * deterministic, non-overlapping, the last partial window dropped), in batches, without gradients.
  *
  * @example
@@ -49,7 +49,7 @@ export interface Evaluation {
  */
 export async function evaluate(
   model: GptModel,
-  shards: Shards,
+  shards: TokenStore,
   options: EvaluateOptions = {},
 ): Promise<Evaluation> {
   const split = options.split ?? "val";

@@ -1,4 +1,4 @@
-import { openShards, type Shards } from "../pipeline/mod.ts";
+import { openStore, type TokenStore } from "../pipeline/mod.ts";
 import { UserError } from "../core/user_error.ts";
 import { evaluate, type Evaluation } from "./evaluate.ts";
 import { loadRun, storeTokenizer } from "./run.ts";
@@ -15,8 +15,8 @@ export interface EvaluateRunOptions {
   maxTokens?: number;
   /** Called after every forward pass with the tokens done and the total. */
   onProgress?: (tokens: number, total: number) => void;
-  /** Opens a store (default: the pipeline's `openShards`). */
-  openStore?: (path: string) => Promise<Shards>;
+  /** Opens a store (default: the pipeline's `openStore`). */
+  openStore?: (path: string) => Promise<TokenStore>;
 }
 
 /**
@@ -29,7 +29,7 @@ export async function evaluateRun(
   const run = await loadRun(options.path);
   try {
     const data = options.data ?? String(run.info.training.data);
-    const open = options.openStore ?? openShards;
+    const open = options.openStore ?? openStore;
     const shards = await open(data);
     if (shards.vocabSize !== run.config.vocab) {
       throw new UserError(

@@ -1,4 +1,4 @@
-import { type Shards, Tokenizer } from "../pipeline/mod.ts";
+import { Tokenizer, type TokenStore } from "../pipeline/mod.ts";
 import { UserError } from "../core/user_error.ts";
 import { writeFileAtomic } from "../core/atomic_file.ts";
 import {
@@ -34,7 +34,7 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
  * The tokenizer a store was encoded with: `tokenizer.json` beside `tokens.zarr` (the store folder given to
  * `--data`, or the parent of a `.zarr` path). Its sha256 must match the store's `tokenizer_sha256` attribute.
  */
-export async function storeTokenizer(shards: Shards): Promise<StoreTokenizer> {
+export async function storeTokenizer(shards: TokenStore): Promise<StoreTokenizer> {
   const base = shards.path.replace(/\/+$/, "");
   const candidates = [`${base}/${TOKENIZER_FILE}`];
   if (/\.zarr$/.test(base)) candidates.unshift(`${parentOf(base)}/${TOKENIZER_FILE}`);

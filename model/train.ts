@@ -1,4 +1,4 @@
-import { openShards, type Shards } from "../pipeline/mod.ts";
+import { openStore, type TokenStore } from "../pipeline/mod.ts";
 import { UserError } from "../core/user_error.ts";
 import {
   configFromJson,
@@ -47,9 +47,9 @@ export interface TrainOptions extends TrainRequest {
   /** Called after every step with its record (and the model, for tests that look inside). */
   onStep?: (record: MetricsRecord, model: GptModel) => void;
   /** The token store, when already open (tests); otherwise `openStore(data)`. */
-  shards?: Shards;
-  /** Opens a token store (default: the pipeline's `openShards`). */
-  openStore?: (path: string) => Promise<Shards>;
+  shards?: TokenStore;
+  /** Opens a token store (default: the pipeline's `openStore`). */
+  openStore?: (path: string) => Promise<TokenStore>;
   /** The backend's memory limits (default: `backendLimits()`), which set the windows per forward pass. */
   memoryLimits?: MemoryLimits;
   /** Proposes a model size when no size flags are given (default: the scaling module's `chooseModel`). */
@@ -88,7 +88,7 @@ export interface TrainResult {
 export const DEFAULT_DATA = "data/default";
 
 /**
- * Trains a GPT on a token store: random windows from `train` (`Shards.batch`), gradients averaged over `accum`
+ * Trains a GPT on a token store: random windows from `train` (`TokenStore.batch`), gradients averaged over `accum`
  * micro-batches, clipped by global norm, AdamW with the warmup-cosine schedule; evals on a fixed prefix of
  * `val`; checkpoints, `metrics.jsonl` and `loss.svg` in the run folder. A non-finite loss or gradient norm
  * stops the run before the update (the parameters stay those of the last good step, which is saved) with a
@@ -102,9 +102,9 @@ export const DEFAULT_DATA = "data/default";
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const log = options.log ?? ((line: string) => console.error(line));
-  const open = options.openStore ?? openShards;
+  const open = options.openStore ?? openStore;
   let plan: TrainPlan;
-  let shards: Shards;
+  let shards: TokenStore;
   let runDir: string;
   let resumeFrom: string | undefined;
   if (options.resume !== undefined) {
@@ -157,7 +157,7 @@ interface LoopContext {
   options: TrainOptions;
   /** The settings the run used. */
   plan: TrainPlan;
-  shards: Shards;
+  shards: TokenStore;
   /** The run folder. */
   runDir: string;
   resumeFrom?: string;

@@ -3,13 +3,13 @@
  * Hugging Face `tokenizer.json` (so the `tokenizers` library gives the same ids for the same text).
  */
 import { UserError } from "../../core/user_error.ts";
-import { BYTE_TO_CHAR, charToByte, utf8Encode } from "./byte_level.ts";
-import { mergeWord, type RankedMerges } from "./merge_word.ts";
-import { PairTable } from "./pair_table.ts";
-import { wordEnd } from "./pretokenize.ts";
+import { BYTE_TO_CHAR, charToByte, utf8Encode } from "./_byte_level.ts";
+import { mergeWord, type RankedMerges } from "./_merge_word.ts";
+import { PairTable } from "./_pair_table.ts";
+import { wordEnd } from "./_pretokenize.ts";
 import { AddedTokenMatcher } from "./special_tokens.ts";
 import { type BpeDefinition, readTokenizerJson, writeTokenizerJson } from "./tokenizer_json.ts";
-import { WordIndex } from "./word_index.ts";
+import { WordIndex } from "./_word_index.ts";
 import { writeFileAtomic } from "../../core/atomic_file.ts";
 
 /** The document separator GPT-2 uses, our one special token by default. */

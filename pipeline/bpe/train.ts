@@ -9,11 +9,11 @@
  * smaller ids, as in Hugging Face, so the same input always gives the same tokenizer.json.
  */
 import { UserError } from "../../core/user_error.ts";
-import { BYTE_TO_CHAR, BYTES_IN_ALPHABET_ORDER, utf8Encode } from "./byte_level.ts";
-import { learnMerges, type WordTable } from "./merge_loop.ts";
+import { BYTE_TO_CHAR, BYTES_IN_ALPHABET_ORDER, utf8Encode } from "./_byte_level.ts";
+import { learnMerges, type WordTable } from "./_merge_loop.ts";
 import { END_OF_TEXT, Tokenizer } from "./tokenizer.ts";
-import { countWords, type CountWordsOptions } from "./count_words.ts";
-import type { WordCounter } from "./word_counter.ts";
+import { countWords, type CountWordsOptions } from "./_count_words.ts";
+import type { WordCounter } from "./_word_counter.ts";
 
 /** Settings of `trainBpe`. */
 export interface TrainBpeOptions {

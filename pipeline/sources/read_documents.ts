@@ -1,7 +1,7 @@
 /** `readDocuments`: the one entry point of the sources, tying input resolution and the readers together. */
-import { locateDefaultCorpus } from "./default_corpus.ts";
+import { locateDefaultCorpus } from "./_default_corpus.ts";
 import { documentsOnly, readPartItems } from "./read_part.ts";
-import { resolveInputs } from "./input_files.ts";
+import { resolveInputs } from "./_input_files.ts";
 import type {
   DocumentSource,
   InputFile,
