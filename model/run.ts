@@ -1,4 +1,5 @@
 import { Tokenizer, type TokenStore } from "../pipeline/mod.ts";
+import { sha256Hex } from "../core/sha256.ts";
 import { UserError } from "../core/user_error.ts";
 import { writeFileAtomic } from "../core/atomic_file.ts";
 import {
@@ -20,14 +21,6 @@ export interface StoreTokenizer {
   path: string;
   bytes: Uint8Array;
   sha256: string;
-}
-
-/** Hex sha256 of some bytes. */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(
-    await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>),
-  );
-  return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /**

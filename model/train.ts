@@ -1,4 +1,5 @@
 import { openStore, type TokenStore } from "../pipeline/mod.ts";
+import { plural } from "../core/plural.ts";
 import { UserError } from "../core/user_error.ts";
 import {
   configFromJson,
@@ -192,7 +193,6 @@ async function runLoop(context: LoopContext): Promise<TrainResult> {
       log(`resuming ${runDir} at step ${startStep} of ${plan.steps}`);
     }
     const metrics = await MetricsLog.open(`${runDir}/metrics.jsonl`, startStep);
-    const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
     log(
       `model: ${plural(config.layers, "layer")}, model_d ${config.modelD}, ${
         plural(config.heads, "head")

@@ -6,6 +6,7 @@
 import { wordEnd } from "./_pretokenize.ts";
 import { AddedTokenMatcher } from "./special_tokens.ts";
 import { WordIndex } from "./_word_index.ts";
+import { grow } from "../../core/grow.ts";
 
 /** A counter's words and counts as plain arrays, to send to another thread and `absorb` there. */
 export interface CountedWords {
@@ -92,11 +93,7 @@ export class WordCounter {
 
   // Makes room for the count of a new entry and zeroes it.
   #newEntry(entry: number): number {
-    if (entry >= this.counts.length) {
-      const counts = new Float64Array(this.counts.length * 2);
-      counts.set(this.counts);
-      this.counts = counts;
-    }
+    this.counts = grow(this.counts, entry + 1);
     this.counts[entry] = 0;
     return entry;
   }

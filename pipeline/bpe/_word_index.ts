@@ -6,6 +6,7 @@
  * `Map<string, …>` (slice, hash, lookup) it is several times faster and keeps millions of words
  * out of the garbage collector's way.
  */
+import { grow } from "../../core/grow.ts";
 export class WordIndex {
   // Open addressing, 4 ints per slot so that a probe reads one cache line: entry + 1 (0 = empty),
   // hash, start of the word in the arena, length.
@@ -98,17 +99,9 @@ export class WordIndex {
   // caller copies the word to arena[starts[entry], starts[entry + 1]).
   #reserve(length: number): number {
     const entry = this.#size++;
-    if (entry + 2 > this.#starts.length) {
-      const starts = new Int32Array(Math.max(entry + 2, this.#starts.length * 2));
-      starts.set(this.#starts);
-      this.#starts = starts;
-    }
+    this.#starts = grow(this.#starts, entry + 2);
     const start = this.#starts[entry];
-    if (start + length > this.#arena.length) {
-      const arena = new Uint16Array(Math.max(start + length, this.#arena.length * 2));
-      arena.set(this.#arena.subarray(0, start));
-      this.#arena = arena;
-    }
+    this.#arena = grow(this.#arena, start + length, { keep: start });
     this.#starts[entry + 1] = start + length;
     const at = 4 * this.#lastSlot;
     this.#slots[at] = entry + 1;

@@ -14,6 +14,7 @@ import { learnMerges, type WordTable } from "./_merge_loop.ts";
 import { END_OF_TEXT, Tokenizer } from "./tokenizer.ts";
 import { countWords, type CountWordsOptions } from "./_count_words.ts";
 import type { WordCounter } from "./_word_counter.ts";
+import { grow } from "../../core/grow.ts";
 
 /** Settings of `trainBpe`. */
 export interface TrainBpeOptions {
@@ -163,11 +164,7 @@ function toWordTable(counter: WordCounter, byteId: Int32Array): WordTable {
     if (bytes.length < 3 * word.length) bytes = new Uint8Array(3 * word.length);
     const n = utf8Encode(word, 0, word.length, bytes);
     if (n < 2) continue;
-    if (at + n > symbols.length) {
-      const bigger = new Int32Array(Math.max(at + n, Math.ceil(symbols.length * 1.5)));
-      bigger.set(symbols);
-      symbols = bigger;
-    }
+    symbols = grow(symbols, at + n, { factor: 1.5 });
     starts[w] = at;
     lengths[w] = n;
     wordCounts[w++] = counts[entry];

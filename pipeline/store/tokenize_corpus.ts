@@ -4,6 +4,7 @@ import { readDocuments } from "../sources/mod.ts";
 import type { DocumentSource } from "../sources/types.ts";
 import { UserError } from "../../core/user_error.ts";
 import { writeFileAtomic } from "../../core/atomic_file.ts";
+import { sha256Hex } from "../../core/sha256.ts";
 import { innerChunkTokens, MAX_INNER_CHUNK_TOKENS } from "./_chunk_codec.ts";
 import { prepareOutput } from "./_output_directory.ts";
 import type { Split } from "./split_hash.ts";
@@ -122,7 +123,7 @@ export async function tokenizeCorpus(options: TokenizeOptions): Promise<Tokenize
   let encoder = tokenizerFile ? startEncoder(tokenizerFile, settings, source) : null;
   try {
     const run: RunArguments = {
-      inputs_sha256: await sha256(new TextEncoder().encode(JSON.stringify(source.inputs))),
+      inputs_sha256: await sha256Hex(new TextEncoder().encode(JSON.stringify(source.inputs))),
       split_lines: settings.splitLines,
       vocab: tokenizerFile ? null : settings.vocabSize,
       tokenizer_file_sha256: tokenizerFile?.sha256 ?? null,
@@ -316,7 +317,7 @@ async function tokenizerFileOf(
   return {
     bytes,
     text: new TextDecoder().decode(bytes),
-    sha256: await sha256(bytes),
+    sha256: await sha256Hex(bytes),
     vocabSize: tokenizer.vocabSize,
     eotId: tokenizer.eotId,
   };
@@ -355,7 +356,7 @@ async function readRecordedTokenizer(
       `${path} is missing: the store beside it cannot be continued (use --overwrite)`,
     );
   }
-  const actual = await sha256(bytes);
+  const actual = await sha256Hex(bytes);
   if (actual !== recorded) {
     throw new UserError(
       `${path} (sha256 ${
@@ -414,9 +415,4 @@ function summarize(
     splits: attributes.splits,
     bytesPerToken: tokens ? (train.bytes + val.bytes) / tokens : 0,
   };
-}
-
-async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
