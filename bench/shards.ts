@@ -23,7 +23,7 @@ import {
   tokenizeCorpus,
   trainBpe,
 } from "../pipeline/mod.ts";
-import { innerChunkTokens, ZSTD_LEVEL } from "../pipeline/store/_chunk_codec.ts";
+import { innerChunkTokens, ZSTD_LEVEL } from "../pipeline/store/_layout.ts";
 import { hashDocument, type Split, splitOf } from "../pipeline/store/split_hash.ts";
 import { StoreWriter } from "../pipeline/store/_store_writer.ts";
 import { numberFlag, parseFlags } from "../tasks/cli/flags.ts";

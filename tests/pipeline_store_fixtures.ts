@@ -8,7 +8,7 @@ import FileSystemStore from "@zarrita/storage/fs";
 import { readDocuments, type Tokenizer, trainBpe } from "../pipeline/mod.ts";
 import { StoreWriter } from "../pipeline/store/_store_writer.ts";
 import { Random } from "../model/random.ts";
-import { innerChunkTokens } from "../pipeline/store/_chunk_codec.ts";
+import { innerChunkTokens } from "../pipeline/store/_layout.ts";
 import { hashDocument, type Split, splitOf } from "../pipeline/store/split_hash.ts";
 import type { RunArguments } from "../pipeline/store/store_attributes.ts";
 

@@ -15,17 +15,21 @@ export class ChunkCache<T extends ArrayBufferView> {
     this.#budget = budgetBytes;
   }
 
-  /** The chunk under `key`, loading (and caching) it with `load` when absent. */
-  get(key: string, load: () => T): T {
+  /** The chunk under `key` (now the most recently used), or undefined: then load and `insert` it. */
+  lookup(key: string): T | undefined {
     const cached = this.#entries.get(key);
-    if (cached) {
-      this.hits++;
-      this.#entries.delete(key);
-      this.#entries.set(key, cached);
-      return cached;
+    if (!cached) {
+      this.misses++;
+      return undefined;
     }
-    this.misses++;
-    const value = load();
+    this.hits++;
+    this.#entries.delete(key);
+    this.#entries.set(key, cached);
+    return cached;
+  }
+
+  /** Caches a chunk a `lookup` missed, evicting the least recently used ones over the budget. */
+  insert(key: string, value: T): T {
     this.#entries.set(key, value);
     this.#bytes += value.byteLength;
     for (const [oldest, chunk] of this.#entries) {

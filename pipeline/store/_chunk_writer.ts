@@ -1,8 +1,8 @@
 import { UserError } from "../../core/user_error.ts";
-import { directoryOf, syncDirectory } from "../../core/atomic_file.ts";
-import { AtomicFileSystemStore } from "./_storage.ts";
+import { openStorage, type StoreKey, type StoreStorage } from "./_storage.ts";
 import type { ChunkRequest, ChunkResponse, ChunkToWrite } from "./_chunk_writer_worker.ts";
-import { writeGroupMetadata } from "./_layout.ts";
+import type { StoreLayout } from "./_layout.ts";
+import { writeGroupMetadata } from "./_metadata.ts";
 import { startWorker } from "../_module_worker.ts";
 
 export type { ChunkToWrite };
@@ -13,7 +13,7 @@ const MAX_IN_FLIGHT = 8;
 /** A `write` call on its way to disk. */
 interface Request {
   chunksLeft: number;
-  directories: Set<string>;
+  written: StoreKey[];
   rootAttributes?: Record<string, unknown>;
   done: Promise<void>;
   resolve: () => void;
@@ -22,8 +22,8 @@ interface Request {
 /**
  * Writes complete chunks on Workers (compression and file writes run there, several chunks at
  * once) and commits the journal from this thread, in order: the root attributes of a `write` call
- * are written only after every chunk of it and of the calls before it is on disk and their
- * directories are flushed. Commits that become due together are written once, the last one (each
+ * are written only after every chunk of it and of the calls before it is on disk and made
+ * durable (`StoreStorage.flush`). Commits that become due together are written once, the last one (each
  * supersedes the ones before). The first failure is kept and rethrown by every later call; no
  * journal is written after it, so the journal never points past a missing chunk.
  */
@@ -33,7 +33,8 @@ export class ChunkWriter {
   readonly #busy: number[] = [];
   readonly #maxWorkers: number;
   readonly #storePath: string;
-  readonly #store: AtomicFileSystemStore;
+  readonly #layout: StoreLayout;
+  readonly #storage: StoreStorage;
   readonly #requests = new Map<number, Request>();
   #nextRequest = 0;
   /** The oldest request not yet committed. */
@@ -42,13 +43,14 @@ export class ChunkWriter {
   #failure: Error | undefined;
 
   /**
-   * Writes into the store at `storePath` with up to `maxWorkers` Workers: one to start with, and
+   * Writes the chunks of a store of `layout` at `storePath` with up to `maxWorkers` Workers: one to start with, and
    * another each time a chunk comes while all are busy (a small corpus never pays for a second).
    */
-  constructor(storePath: string, maxWorkers: number) {
+  constructor(storePath: string, layout: StoreLayout, maxWorkers: number) {
     this.#storePath = storePath;
+    this.#layout = layout;
     this.#maxWorkers = maxWorkers;
-    this.#store = new AtomicFileSystemStore(storePath, { syncDirectories: false });
+    this.#storage = openStorage(storePath, { deferFlush: true });
     this.#startWorker();
   }
 
@@ -64,7 +66,7 @@ export class ChunkWriter {
         },
         onCrash: (error) => this.#fail(error),
       },
-      { type: "open", storePath: this.#storePath } satisfies ChunkRequest,
+      { type: "open", storePath: this.#storePath, layout: this.#layout } satisfies ChunkRequest,
     );
     this.#workers.push(worker);
     this.#busy.push(0);
@@ -92,7 +94,7 @@ export class ChunkWriter {
     const done = new Promise<void>((settle) => resolve = settle);
     this.#requests.set(id, {
       chunksLeft: chunks.length,
-      directories: new Set(),
+      written: [],
       rootAttributes,
       done,
       resolve,
@@ -135,7 +137,7 @@ export class ChunkWriter {
       this.#fail(response.userError ? new UserError(response.error) : new Error(response.error));
       return;
     }
-    request.directories.add(directoryOf(response.path));
+    request.written.push(response.key);
     if (--request.chunksLeft === 0) this.#commitDue();
   }
 
@@ -147,10 +149,9 @@ export class ChunkWriter {
       if (!due.length || this.#failure) return;
       const requests = due.map((id) => this.#requests.get(id)!);
       try {
-        const directories = new Set(requests.flatMap((request) => [...request.directories]));
-        await Promise.all([...directories].map(syncDirectory));
+        await this.#storage.flush(requests.flatMap((request) => request.written));
         const journal = requests.findLast((request) => request.rootAttributes)?.rootAttributes;
-        if (journal) await writeGroupMetadata(this.#store, "/", journal);
+        if (journal) await writeGroupMetadata(this.#storage, "/", journal);
       } catch (error) {
         this.#fail(error as Error);
         return;

@@ -1,43 +1,55 @@
 /// <reference lib="deno.worker" />
 /**
- * A Worker of `ChunkWriter`: compresses each complete chunk it is sent and writes it atomically
- * (temporary file, fdatasync, rename), then reports the file back. The directory flush and the
- * journal are the main thread's, once every chunk they cover is reported.
+ * A Worker of `ChunkWriter` (runs on a chunk-writer Worker): encodes each complete chunk it is
+ * sent by its array's codecs (`_layout.ts`, `_codecs/`) and writes it atomically through the
+ * store's storage (temporary file, fdatasync, rename), then reports the key back. Making the
+ * writes durable (the directory flush) and the journal are the main thread's, once every chunk they
+ * cover is reported.
  */
-import { AtomicFileSystemStore } from "./_storage.ts";
-import { bytesOf, compress, encodeShard, type TokenArray } from "./_chunk_codec.ts";
+import { encodeChunk } from "./_codecs/registry.ts";
+import { encodeShard } from "./_codecs/sharding.ts";
+import { uint64Words } from "./_codecs/bytes.ts";
+import { OFFSETS_CODECS, type StoreLayout, type TokenArray, tokensSharding } from "./_layout.ts";
+import { openStorage, type StoreKey, type StoreStorage } from "./_storage.ts";
 import { UserError } from "../../core/user_error.ts";
 
-/** A complete chunk to write under `key`. */
+/** A complete chunk of a `tokens` array (a shard) or of a `doc_offsets` array, to write under `key`. */
 export type ChunkToWrite =
-  | { key: string; kind: "tokens"; values: TokenArray; shardTokens: number; innerTokens: number }
-  | { key: string; kind: "offsets"; values: Float64Array; chunkLength: number };
+  | { key: StoreKey; array: "tokens"; values: TokenArray }
+  | { key: StoreKey; array: "doc_offsets"; values: Float64Array };
 
 /** Messages the main thread sends. */
 export type ChunkRequest =
-  | { type: "open"; storePath: string }
+  | { type: "open"; storePath: string; layout: StoreLayout }
   | { type: "chunk"; request: number; chunk: ChunkToWrite };
 
-/** One reply per chunk: the file written, or why not. */
-export type ChunkResponse = { request: number; path: string; error?: string; userError?: boolean };
+/** One reply per chunk: the key written, or why not. */
+export type ChunkResponse = {
+  request: number;
+  key: StoreKey;
+  error?: string;
+  userError?: boolean;
+};
 
-let store: AtomicFileSystemStore | undefined;
+let storage: StoreStorage | undefined;
+let layout: StoreLayout | undefined;
 
 self.onmessage = async (event: MessageEvent<ChunkRequest>) => {
   const message = event.data;
   if (message.type === "open") {
-    store = new AtomicFileSystemStore(message.storePath, { syncDirectories: false });
+    storage = openStorage(message.storePath, { deferFlush: true });
+    layout = message.layout;
     return;
   }
-  const path = store!.pathOf(message.chunk.key);
+  const { key } = message.chunk;
   try {
-    await store!.set(message.chunk.key, encode(message.chunk));
-    self.postMessage({ request: message.request, path } satisfies ChunkResponse);
+    await storage!.set(key, encode(message.chunk, layout!));
+    self.postMessage({ request: message.request, key } satisfies ChunkResponse);
   } catch (error) {
     self.postMessage(
       {
         request: message.request,
-        path,
+        key,
         error: (error as Error).message,
         userError: error instanceof UserError,
       } satisfies ChunkResponse,
@@ -45,16 +57,10 @@ self.onmessage = async (event: MessageEvent<ChunkRequest>) => {
   }
 };
 
-function encode(chunk: ChunkToWrite): Uint8Array {
-  if (chunk.kind === "tokens") {
-    return encodeShard(chunk.values, chunk.shardTokens, chunk.innerTokens);
+function encode(chunk: ChunkToWrite, layout: StoreLayout): Uint8Array {
+  if (chunk.array === "tokens") {
+    return encodeShard(chunk.values, layout.chunkTokens, tokensSharding(layout.innerChunkTokens));
   }
-  // uint64 little-endian, padded with the fill value 0 to the chunk length (offsets < 2^53).
-  const words = new Uint32Array(chunk.chunkLength * 2);
-  for (let i = 0; i < chunk.values.length; i++) {
-    const value = chunk.values[i];
-    words[2 * i] = value % 0x1_0000_0000;
-    words[2 * i + 1] = Math.floor(value / 0x1_0000_0000);
-  }
-  return compress(bytesOf(words));
+  // Padded with the fill value 0 to the chunk length (offsets < 2^53).
+  return encodeChunk(OFFSETS_CODECS, uint64Words(chunk.values, layout.offsetsChunk));
 }

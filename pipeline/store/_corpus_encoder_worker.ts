@@ -10,7 +10,7 @@ import { Tokenizer } from "../bpe/tokenizer.ts";
 import { readMember, readPart } from "../sources/read_part.ts";
 import type { ArchiveMember, ReadStats, SourcePart } from "../sources/types.ts";
 import { UserError } from "../../core/user_error.ts";
-import type { TokenArray } from "./_chunk_codec.ts";
+import type { TokenArray } from "./_layout.ts";
 import type { TokenDtype } from "./store_attributes.ts";
 import { hashDocument, type Split, splitOf } from "./split_hash.ts";
 

@@ -3,7 +3,9 @@ import { UserError } from "../../core/user_error.ts";
 import { runDifferences } from "./_resume.ts";
 import type { RunArguments } from "./store_attributes.ts";
 import { STORE_NAME, TOKENIZER_NAME } from "./_layout.ts";
-import { readStoreAttributes, StoreWriter } from "./_store_writer.ts";
+import { readStoreAttributes } from "./_metadata.ts";
+import { openStorage } from "./_storage.ts";
+import { StoreWriter } from "./_store_writer.ts";
 
 /** Where a store being replaced is moved before it is deleted (a crash mid-delete leaves it here). */
 const DISCARDED = `${STORE_NAME}.discarded`;
@@ -51,7 +53,7 @@ export async function prepareOutput(
   }
   if (entries.includes(DISCARDED)) await remove(join(outDir, DISCARDED));
   if (entries.includes(STORE_NAME)) {
-    const attributes = await readStoreAttributes(storePath).catch((error) => {
+    const attributes = await readStoreAttributes(openStorage(storePath)).catch((error) => {
       throw new UserError(
         `${storePath} exists but is not a token store written by this toolkit (${error.message}); nothing was changed`,
       );

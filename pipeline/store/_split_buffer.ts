@@ -1,4 +1,4 @@
-import type { TokenArray } from "./_chunk_codec.ts";
+import type { TokenArray } from "./_layout.ts";
 import type { SplitResume, SplitTotals } from "./store_attributes.ts";
 import type { StoreLayout } from "./_layout.ts";
 import type { Split } from "./split_hash.ts";

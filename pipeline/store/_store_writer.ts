@@ -1,13 +1,11 @@
 import { TOOLKIT_VERSION } from "../../core/version.ts";
 import { UserError } from "../../core/user_error.ts";
-import { AtomicFileSystemStore } from "./_storage.ts";
-import type { TokenArray } from "./_chunk_codec.ts";
+import { openStorage, type StoreStorage } from "./_storage.ts";
 import { type ChunkToWrite, ChunkWriter } from "./_chunk_writer.ts";
 import { emptyResume, type ReadyChunk, SplitBuffer } from "./_split_buffer.ts";
 import { type Split, SPLITS } from "./split_hash.ts";
 import {
   type InputRecord,
-  isStoreAttributes,
   type RunArguments,
   SPLIT_RULE,
   type SplitResume,
@@ -20,10 +18,14 @@ import {
   STORE_FORMAT,
   type StoreLayout,
   storeLayout,
+  type TokenArray,
+} from "./_layout.ts";
+import {
+  readStoreAttributes,
   writeGroupMetadata,
   writeOffsetsMetadata,
   writeTokensMetadata,
-} from "./_layout.ts";
+} from "./_metadata.ts";
 
 /** Most input files listed in the root attributes (`inputs_total` counts them all). */
 const MAX_LISTED_INPUTS = 1000;
@@ -54,7 +56,7 @@ export interface RecordedTokenizer {
  */
 export class StoreWriter {
   readonly path: string;
-  readonly #store: AtomicFileSystemStore;
+  readonly #storage: StoreStorage;
   #attributes: StoreAttributes;
   #layout: StoreLayout | null = null;
   #buffers: Record<Split, SplitBuffer> | null = null;
@@ -64,7 +66,7 @@ export class StoreWriter {
 
   private constructor(path: string, attributes: StoreAttributes) {
     this.path = path;
-    this.#store = new AtomicFileSystemStore(path);
+    this.#storage = openStorage(path);
     this.#attributes = attributes;
     if (attributes.dtype && attributes.resume) this.#startBuffers(attributes.resume);
   }
@@ -103,7 +105,7 @@ export class StoreWriter {
 
   /** Opens an existing store to continue it; a `UserError` if it is not one of ours or damaged. */
   static async open(path: string): Promise<StoreWriter> {
-    const attributes = await readStoreAttributes(path);
+    const attributes = await readStoreAttributes(openStorage(path));
     const writer = new StoreWriter(path, attributes);
     await writer.#checkChunksExist();
     return writer;
@@ -136,9 +138,9 @@ export class StoreWriter {
     const layout = storeLayout(dtype, chunkTokens, inner);
     // Independent files: their fsyncs overlap.
     await Promise.all(SPLITS.flatMap((split) => [
-      writeGroupMetadata(this.#store, `/${split}`),
-      writeTokensMetadata(this.#store, split, 0, layout),
-      writeOffsetsMetadata(this.#store, split, 0, layout),
+      writeGroupMetadata(this.#storage, `/${split}`),
+      writeTokensMetadata(this.#storage, split, 0, layout),
+      writeOffsetsMetadata(this.#storage, split, 0, layout),
     ]));
     this.#attributes = {
       ...this.#attributes,
@@ -216,8 +218,8 @@ export class StoreWriter {
     await Promise.all(SPLITS.flatMap((split) => {
       const totals = buffers[split].totals();
       return [
-        writeTokensMetadata(this.#store, split, totals.tokens, this.#layout!),
-        writeOffsetsMetadata(this.#store, split, totals.documents, this.#layout!),
+        writeTokensMetadata(this.#storage, split, totals.tokens, this.#layout!),
+        writeOffsetsMetadata(this.#storage, split, totals.documents, this.#layout!),
       ];
     }));
     this.#attributes = {
@@ -234,7 +236,7 @@ export class StoreWriter {
 
   #writer(): ChunkWriter {
     // Two Workers: compression is the writer's costliest part, and chunks are independent.
-    this.#chunkWriter ??= new ChunkWriter(this.path, 2);
+    this.#chunkWriter ??= new ChunkWriter(this.path, this.#layout!, 2);
     return this.#chunkWriter;
   }
 
@@ -258,26 +260,22 @@ export class StoreWriter {
     tokens: ReadyChunk<TokenArray>[],
     offsets: ReadyChunk<Float64Array>[],
   ): ChunkToWrite[] {
-    const layout = this.#layout!;
     return [
       ...tokens.map((chunk): ChunkToWrite => ({
         key: chunkKey(split, "tokens", chunk.index),
-        kind: "tokens",
+        array: "tokens",
         values: chunk.values,
-        shardTokens: layout.chunkTokens,
-        innerTokens: layout.innerChunkTokens,
       })),
       ...offsets.map((chunk): ChunkToWrite => ({
         key: chunkKey(split, "doc_offsets", chunk.index),
-        kind: "offsets",
+        array: "doc_offsets",
         values: chunk.values,
-        chunkLength: layout.offsetsChunk,
       })),
     ];
   }
 
   async #commit(): Promise<void> {
-    await writeGroupMetadata(this.#store, "/", { ...this.#attributes });
+    await writeGroupMetadata(this.#storage, "/", { ...this.#attributes });
     this.#commits++;
   }
 
@@ -292,43 +290,13 @@ export class StoreWriter {
       };
       for (const [name, count] of Object.entries(counts) as ["tokens" | "doc_offsets", number][]) {
         for (let index = 0; index < count; index++) {
-          const path = this.#store.pathOf(chunkKey(split, name, index));
-          try {
-            await Deno.stat(path);
-          } catch {
-            throw new UserError(`${this.path} is damaged: ${path} is missing (use --overwrite)`);
+          const key = chunkKey(split, name, index);
+          if (!(await this.#storage.has(key))) {
+            const file = this.#storage.locate(key);
+            throw new UserError(`${this.path} is damaged: ${file} is missing (use --overwrite)`);
           }
         }
       }
     }
   }
-}
-
-/**
- * Reads and checks the root attributes of the store at `path`: a `UserError` naming the path when
- * it has no root `zarr.json`, or one that is not a token store this toolkit wrote.
- */
-export async function readStoreAttributes(path: string): Promise<StoreAttributes> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(`${path}/zarr.json`);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new UserError(`${path} is not a token store (no zarr.json)`);
-    }
-    throw new UserError(`cannot read ${path}/zarr.json: ${(error as Error).message}`);
-  }
-  let metadata: { zarr_format?: number; node_type?: string; attributes?: unknown };
-  try {
-    metadata = JSON.parse(text);
-  } catch {
-    throw new UserError(`${path}/zarr.json is not valid JSON`);
-  }
-  if (
-    metadata.zarr_format !== 3 || metadata.node_type !== "group" ||
-    !isStoreAttributes(metadata.attributes, STORE_FORMAT)
-  ) {
-    throw new UserError(`${path} is not a token store written by this toolkit`);
-  }
-  return metadata.attributes;
 }

@@ -1,11 +1,12 @@
 import { join } from "node:path";
 import { UserError } from "../../core/user_error.ts";
 import { ChunkCache } from "./_chunk_cache.ts";
-import type { TokenArray } from "./_chunk_codec.ts";
+import type { TokenArray } from "./_layout.ts";
 import { type Split, SPLITS } from "./split_hash.ts";
 import type { StoreAttributes } from "./store_attributes.ts";
 import { STORE_NAME } from "./_layout.ts";
-import { readStoreAttributes } from "./_store_writer.ts";
+import { readStoreAttributes } from "./_metadata.ts";
+import { openStorage, type StoreStorage } from "./_storage.ts";
 import { TokenArrayReader } from "./_token_array_reader.ts";
 
 /** A finished token store, read a window at a time (see `openStore`). */
@@ -77,13 +78,15 @@ export async function openStore(
   options: OpenStoreOptions = {},
 ): Promise<TokenStore & { cacheStats(): StoreCacheStats }> {
   const storePath = await resolveStorePath(path);
-  const attributes = await readStoreAttributes(storePath);
+  const storage = openStorage(storePath);
+  const attributes = await readStoreAttributes(storage);
   if (!attributes.complete) {
     throw new UserError(
       `${storePath} is incomplete (tokenize was interrupted): run it again with the same arguments to finish`,
     );
   }
-  return new StoreReader(storePath, attributes, new ChunkCache(options.cacheBytes ?? 256e6));
+  const cache = new ChunkCache<TokenArray>(options.cacheBytes ?? 256e6);
+  return new StoreReader(storePath, storage, attributes, cache);
 }
 
 async function resolveStorePath(path: string): Promise<string> {
@@ -110,7 +113,12 @@ class StoreReader implements TokenStore {
   readonly #arrays: Record<Split, TokenArrayReader>;
   readonly #cache: ChunkCache<TokenArray>;
 
-  constructor(path: string, attributes: StoreAttributes, cache: ChunkCache<TokenArray>) {
+  constructor(
+    path: string,
+    storage: StoreStorage,
+    attributes: StoreAttributes,
+    cache: ChunkCache<TokenArray>,
+  ) {
     this.path = path;
     this.#stored = attributes;
     this.attributes = attributes as unknown as Record<string, unknown>;
@@ -118,7 +126,7 @@ class StoreReader implements TokenStore {
     this.eotId = attributes.eot_id!;
     this.#cache = cache;
     const array = (split: Split) =>
-      new TokenArrayReader(join(path, split, "tokens"), {
+      new TokenArrayReader(storage, split, {
         length: attributes.splits[split].tokens,
         dtype: attributes.dtype!,
         chunkTokens: attributes.chunk_tokens,
@@ -139,7 +147,7 @@ class StoreReader implements TokenStore {
     return this.#stored.splits[checkSplit(split)].bytes;
   }
 
-  batch(
+  async batch(
     split: Split,
     batchSize: number,
     contextLength: number,
@@ -151,9 +159,9 @@ class StoreReader implements TokenStore {
     const starts = array.length - window + 1;
     for (let row = 0; row < batchSize; row++) {
       const start = Math.min(starts - 1, Math.floor(rng() * starts));
-      array.read(start, out.subarray(row * window, (row + 1) * window));
+      await array.read(start, out.subarray(row * window, (row + 1) * window));
     }
-    return Promise.resolve(out);
+    return out;
   }
 
   async *iterate(split: Split, contextLength: number): AsyncIterable<Int32Array> {
@@ -161,7 +169,7 @@ class StoreReader implements TokenStore {
     const window = this.#windowLength(split, contextLength);
     for (let start = 0; start + window <= array.length; start += contextLength) {
       const out = new Int32Array(window);
-      array.read(start, out);
+      await array.read(start, out);
       yield out;
     }
   }

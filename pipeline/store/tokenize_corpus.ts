@@ -5,13 +5,19 @@ import type { DocumentSource } from "../sources/types.ts";
 import { UserError } from "../../core/user_error.ts";
 import { writeFileAtomic } from "../../core/atomic_file.ts";
 import { sha256Hex } from "../../core/sha256.ts";
-import { innerChunkTokens, MAX_INNER_CHUNK_TOKENS } from "./_chunk_codec.ts";
+
 import { prepareOutput } from "./_output_directory.ts";
 import type { Split } from "./split_hash.ts";
 import { CorpusEncoder } from "./_corpus_encoder.ts";
 import { encodePass } from "./_encode_pass.ts";
 import type { RunArguments, SplitTotals, StoreAttributes } from "./store_attributes.ts";
-import { dtypeForVocab, STORE_NAME, TOKENIZER_NAME } from "./_layout.ts";
+import {
+  dtypeForVocab,
+  innerChunkTokens,
+  MAX_INNER_CHUNK_TOKENS,
+  STORE_NAME,
+  TOKENIZER_NAME,
+} from "./_layout.ts";
 import { StoreWriter } from "./_store_writer.ts";
 
 /** Settings of `tokenizeCorpus` (the flags of `deno task tokenize`). */

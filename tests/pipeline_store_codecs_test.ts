@@ -1,13 +1,12 @@
 import { assert, assertEquals, assertThrows } from "./assert.ts";
-import { crc32c } from "../pipeline/store/_crc32c.ts";
+import { crc32c } from "../pipeline/store/_codecs/crc32c.ts";
 import {
+  decodeInnerChunk,
   decodeShardIndex,
-  decompress,
   encodeShard,
-  innerChunkTokens,
   shardIndexBytes,
-  valuesOf,
-} from "../pipeline/store/_chunk_codec.ts";
+} from "../pipeline/store/_codecs/sharding.ts";
+import { innerChunkTokens, tokensSharding } from "../pipeline/store/_layout.ts";
 import { seededRandom } from "./pipeline_store_fixtures.ts";
 
 Deno.test("crc32c: the check value and the RFC 3720 (B.4) test vectors", () => {
@@ -20,13 +19,17 @@ Deno.test("crc32c: the check value and the RFC 3720 (B.4) test vectors", () => {
 Deno.test("shard codec: inner chunks round-trip, the last one padded, the ones past the data empty", () => {
   const random = seededRandom(1);
   const values = Uint16Array.from({ length: 5000 }, () => Math.floor(random() * 8000));
-  const shard = encodeShard(values, 8192, 1024);
-  const index = decodeShardIndex(shard.subarray(shard.length - shardIndexBytes(8)));
+  const sharding = tokensSharding(1024);
+  const shard = encodeShard(values, 8192, sharding);
+  const index = decodeShardIndex(
+    shard.subarray(shard.length - shardIndexBytes(8, sharding)),
+    sharding,
+  );
   assertEquals(Array.from(index.offsets.slice(5)), [-1, -1, -1]);
   const decoded: number[] = [];
   for (let inner = 0; inner < 5; inner++) {
     const frame = shard.subarray(index.offsets[inner], index.offsets[inner] + index.lengths[inner]);
-    const chunk = valuesOf(decompress(frame), "uint16");
+    const chunk = decodeInnerChunk(frame, sharding, "uint16");
     assertEquals(chunk.length, 1024);
     decoded.push(...chunk);
   }
@@ -36,11 +39,12 @@ Deno.test("shard codec: inner chunks round-trip, the last one padded, the ones p
 });
 
 Deno.test("shard codec: a corrupted index is detected by its checksum", () => {
-  const shard = encodeShard(new Uint32Array([1, 2, 3, 4]), 4, 2);
-  const index = shard.slice(shard.length - shardIndexBytes(2));
-  decodeShardIndex(index);
+  const sharding = tokensSharding(2);
+  const shard = encodeShard(new Uint32Array([1, 2, 3, 4]), 4, sharding);
+  const index = shard.slice(shard.length - shardIndexBytes(2, sharding));
+  decodeShardIndex(index, sharding);
   index[3] ^= 1;
-  assertThrows(() => decodeShardIndex(index), Error, "checksum");
+  assertThrows(() => decodeShardIndex(index, sharding), Error, "checksum");
 });
 
 Deno.test("innerChunkTokens: the largest divisor up to 8192, or 0 below 1024", () => {
