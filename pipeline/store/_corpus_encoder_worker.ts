@@ -1,6 +1,6 @@
 /// <reference lib="deno.worker" />
 /**
- * A Worker of `CorpusEncoder`: takes tasks (a part of the source or an archive member to read
+ * A Worker of `CorpusEncoder` (runs on an encoder Worker): takes tasks (a part of the source or an archive member to read
  * here, or texts the main thread read), and for every document computes its split from its
  * content hash and, unless a resumed store already holds it, its ids. Results go back in batches, in document order, each
  * with its buffers transferred. A worker with `WINDOW` batches not yet taken by the main thread
@@ -23,20 +23,38 @@ export interface EncoderSettings {
   dtype: TokenDtype;
 }
 
+/** What some documents of the input held: their number, input bytes and U+FFFD substitutions. */
+export interface InputCounts {
+  documents: number;
+  inputBytes: number;
+  invalidUtf8: number;
+}
+
 /**
  * A unit of work: a part of the source to read here, an archive member the main thread handed
  * over, or documents it read itself (with the substitutions it made reading each). `start` is the
  * input index of the first document when known; a document at index i of split s is encoded when
  * i >= needsFrom[s] (a resumed store holds the ones before), and every document of a task without
  * a start is. "count" only counts a part's documents.
+ *
+ * `before` (read by the main thread, not here) counts the documents a resumed pass passed over
+ * just before this task: they travel with the task so that the pass's counts are what it takes
+ * back. `invalidAfter`: substitutions read after the last document of the input.
  */
 export type EncoderTask =
-  | { kind: "part"; part: SourcePart; start: number | null; needsFrom: Record<Split, number> }
+  | {
+    kind: "part";
+    part: SourcePart;
+    start: number | null;
+    needsFrom: Record<Split, number>;
+    before?: InputCounts;
+  }
   | {
     kind: "member";
     member: ArchiveMember;
     start: number | null;
     needsFrom: Record<Split, number>;
+    before?: InputCounts;
   }
   | {
     kind: "texts";
@@ -44,6 +62,8 @@ export type EncoderTask =
     invalidUtf8: number[];
     start: number | null;
     needsFrom: Record<Split, number>;
+    before?: InputCounts;
+    invalidAfter?: number;
   }
   | { kind: "count"; part: SourcePart };
 
@@ -211,7 +231,7 @@ function newStats(): ReadStats {
 async function encodeTexts(id: number, task: EncoderTask & { kind: "texts" }): Promise<void> {
   const builder = new BatchBuilder(id, task.start, task.needsFrom, newStats());
   for (const [d, text] of task.texts.entries()) await builder.add(text, task.invalidUtf8[d]);
-  await builder.send(true, 0);
+  await builder.send(true, task.invalidAfter ?? 0);
 }
 
 async function readAndEncode(

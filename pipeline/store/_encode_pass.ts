@@ -1,10 +1,16 @@
 /**
- * The encoding pass of `tokenizeCorpus`: every document of the source, in input order, hashed to
- * its split, encoded and appended to the store, by a `CorpusEncoder` of `workers` Workers.
+ * The encoding pass of `tokenizeCorpus` (main thread): every document of the source, in input
+ * order, hashed to its split, encoded on the `CorpusEncoder`'s Workers and appended to the store.
+ * The tasks are made here (this thread reads the stream, or the Workers read the parts), the
+ * batches come back in task order, and `append` hands each document to the `StoreWriter`. What the
+ * pass read is counted from the batches it takes back (and the counts a task carries of what a
+ * resumed pass passed over before it) and returned.
  */
-import { isCompressedName } from "../sources/mod.ts";
-import type { DocumentSource, SourcePart } from "../sources/types.ts";
-import { CorpusEncoder, type EncodedBatch, type EncoderTask } from "./_corpus_encoder.ts";
+import { isCompressedName, type SourcePart } from "../sources/mod.ts";
+import type { DocumentSource } from "../sources/mod.ts";
+import type { CorpusEncoder } from "./_corpus_encoder.ts";
+import type { EncodedBatch, EncoderTask, InputCounts } from "./_corpus_encoder_worker.ts";
+import { countPrefix, isOnDisk, noCounts, partsBefore, StoppedWhileSkipping } from "./_resume.ts";
 import { type Split, SPLITS } from "./split_hash.ts";
 import type { StoreWriter } from "./_store_writer.ts";
 
@@ -58,21 +64,31 @@ export async function encodePass(
 ): Promise<EncodePassResult> {
   const needsFrom = writer.neededFrom();
   const reading = readsParts(source.parts, encoder.size) ? "parts" : "stream";
-  let tasks: (AsyncIterable<EncoderTask> | Iterable<EncoderTask>) & { tally: Tally };
-  let inputBytes: () => number;
-  const until = Math.max(needsFrom.train, needsFrom.val);
   try {
+    let tasks: AsyncIterable<EncoderTask> | Iterable<EncoderTask>;
     if (reading === "stream") {
       tasks = streamTasks(source, needsFrom, options.maxDocs, options.signal);
-      inputBytes = () => source.stats.inputBytes;
     } else {
+      const until = Math.max(needsFrom.train, needsFrom.val);
       const counts = await countPrefix(encoder, source.parts, until, options.signal);
       tasks = partTasks(source.parts, counts, needsFrom);
-      inputBytes = () => tasks.tally.inputBytes;
     }
-    const finished = await append(encoder, tasks, writer, needsFrom, options, inputBytes);
-    const { documents, invalidUtf8 } = tasks.tally;
-    return { finished, documents: Math.min(documents, options.maxDocs), invalidUtf8, reading };
+    // The stream path's source counts the bytes it reads; the parts path's come with the batches.
+    const inputBytes = reading === "stream" ? () => source.stats.inputBytes : null;
+    const { finished, counts } = await append(
+      encoder,
+      tasks,
+      writer,
+      needsFrom,
+      options,
+      inputBytes,
+    );
+    return {
+      finished,
+      documents: Math.min(counts.documents, options.maxDocs),
+      invalidUtf8: counts.invalidUtf8,
+      reading,
+    };
   } catch (error) {
     if (!(error instanceof StoppedWhileSkipping)) throw error;
     return { finished: false, documents: 0, invalidUtf8: 0, reading };
@@ -80,47 +96,32 @@ export async function encodePass(
 }
 
 /**
- * The signal fired while a resumed run was still passing over what the store holds: nothing is in
- * hand, so it stops at once instead of at the next commit.
- */
-class StoppedWhileSkipping extends Error {}
-
-/**
- * What a pass has read: documents (the input index past the last one), input bytes (the parts
- * path; the stream path's source counts its own) and U+FFFD substitutions, of the documents
- * skipped before the tasks and then of every batch taken.
- */
-interface Tally {
-  documents: number;
-  inputBytes: number;
-  invalidUtf8: number;
-}
-
-function newTally(): Tally {
-  return { documents: 0, inputBytes: 0, invalidUtf8: 0 };
-}
-
-/**
- * Takes the batches of `tasks` in order and appends their documents, counting them into
- * `tasks.tally`. Returns false when the signal stopped it after a commit.
+ * Takes the batches of `tasks` in order and appends their documents. Returns whether it finished
+ * (false: the signal stopped it after a commit) and the counts of what it took: documents (the
+ * input index past the last one), input bytes and substitutions, of the documents passed over
+ * before the tasks (`task.before`) and of every batch.
  */
 async function append(
   encoder: CorpusEncoder,
-  tasks: (AsyncIterable<EncoderTask> | Iterable<EncoderTask>) & { tally: Tally },
+  tasks: AsyncIterable<EncoderTask> | Iterable<EncoderTask>,
   writer: StoreWriter,
   needsFrom: Record<Split, number>,
   options: EncodePassOptions,
-  inputBytes: () => number,
-): Promise<boolean> {
-  const tally = tasks.tally;
+  inputBytes: (() => number) | null,
+): Promise<{ finished: boolean; counts: InputCounts }> {
+  const counts = noCounts();
   let base = 0; // input index of the current task's first document
   let next = 0; // input index after the last document taken
-  const report = () => options.onProgress?.({ documents: next, inputBytes: inputBytes() });
+  const report = () =>
+    options.onProgress?.({ documents: next, inputBytes: inputBytes?.() ?? counts.inputBytes });
   for await (const { task, batch } of encoder.run(tasks)) {
-    // A task without a start begins where the ones before it ended.
-    if (batch.first === 0) base = ("start" in task ? task.start : null) ?? tally.documents;
+    if (batch.first === 0) {
+      if ("before" in task && task.before) addCounts(counts, task.before);
+      // A task without a start begins where the ones before it ended.
+      base = ("start" in task ? task.start : null) ?? counts.documents;
+    }
     const end = Math.min(base + batch.first + batch.documents, options.maxDocs);
-    countBatch(batch, base, end, tally);
+    countBatch(batch, base, end, counts);
     for (let k = 0; k < batch.local.length; k++) {
       const index = base + batch.local[k];
       if (index >= options.maxDocs) break;
@@ -133,27 +134,34 @@ async function append(
         report();
         if (options.signal?.aborted) {
           await writer.drain(); // the chunk in hand and its commit reach the disk
-          return false;
+          return { finished: false, counts };
         }
       }
     }
     next = end;
     report();
-    if (end >= options.maxDocs) return true;
+    if (end >= options.maxDocs) return { finished: true, counts };
   }
-  return true;
+  return { finished: true, counts };
 }
 
-/** Adds a batch's documents below `end` (input index) to `tally`. */
-function countBatch(batch: EncodedBatch, base: number, end: number, tally: Tally): void {
+/** Adds counts of documents passed over (they precede every document taken). */
+function addCounts(counts: InputCounts, skipped: InputCounts): void {
+  counts.documents = Math.max(counts.documents, skipped.documents);
+  counts.inputBytes += skipped.inputBytes;
+  counts.invalidUtf8 += skipped.invalidUtf8;
+}
+
+/** Adds a batch's documents below `end` (input index) to `counts`. */
+function countBatch(batch: EncodedBatch, base: number, end: number, counts: InputCounts): void {
   const first = base + batch.first;
   for (let d = 0; d < batch.documents && first + d < end; d++) {
-    tally.invalidUtf8 += batch.invalidUtf8[d];
+    counts.invalidUtf8 += batch.invalidUtf8[d];
   }
-  tally.documents = Math.max(tally.documents, end);
+  counts.documents = Math.max(counts.documents, end);
   if (first + batch.documents <= end) {
-    tally.inputBytes += batch.inputBytes;
-    if (batch.last) tally.invalidUtf8 += batch.invalidAfter;
+    counts.inputBytes += batch.inputBytes;
+    if (batch.last) counts.invalidUtf8 += batch.invalidAfter;
   }
 }
 
@@ -162,133 +170,109 @@ const MAX_MEMBER_BYTES = 64 * 1024 * 1024;
 
 /**
  * The stream path's tasks: documents read here, in tasks of about `TASK_CHARACTERS`, from the
- * first input index a split still needs (the ones before are on disk in both) up to `maxDocs`.
- * Past every resume point, a compressed archive member (OpenWebText's `urlsf_*.xz`) is handed to
- * a worker whole, undecoded, so decompression runs on the workers too; the documents after it then
- * have no known input index here, and the tasks carry none.
+ * first input index a split still needs (the ones before are on disk in both, and their counts go
+ * with the first task) up to `maxDocs`. Past every resume point, a compressed archive member
+ * (OpenWebText's `urlsf_*.xz`) is handed to a worker whole, undecoded, so decompression runs on
+ * the workers too; the documents after it then have no known input index here, and the tasks
+ * carry none. The substitutions read after the last document go with the last task (an empty one
+ * if need be).
  */
-function streamTasks(
+async function* streamTasks(
   source: DocumentSource,
   needsFrom: Record<Split, number>,
   maxDocs: number,
   signal?: AbortSignal,
-): AsyncIterable<EncoderTask> & { tally: Tally } {
-  const tally = newTally();
-  const from = Math.min(needsFrom.train, needsFrom.val);
+): AsyncGenerator<EncoderTask> {
   const until = Math.max(needsFrom.train, needsFrom.val);
-  return {
-    tally,
-    async *[Symbol.asyncIterator]() {
-      let counted = 0; // documents read here: their input index while `exact`
-      let exact = true;
-      let attributed = 0; // substitutions of the documents read so far
-      let texts: string[] = [];
-      let invalid: number[] = [];
-      let characters = 0;
-      let start: number | null = 0;
-      const task = (): EncoderTask => {
-        const made: EncoderTask = { kind: "texts", texts, invalidUtf8: invalid, start, needsFrom };
-        texts = [];
-        invalid = [];
-        characters = 0;
-        return made;
-      };
-      const delegate = (name: string, size: number) =>
-        counted >= until && size <= MAX_MEMBER_BYTES && isCompressedName(name);
-      let cut = false;
-      for await (const item of source.items(delegate)) {
-        if (typeof item !== "string") {
-          if (texts.length) yield task();
-          yield { kind: "member", member: item, start: exact ? counted : null, needsFrom };
-          exact = false;
-          continue;
-        }
-        if (exact && counted >= maxDocs) {
-          cut = true;
-          break;
-        }
-        const index = counted++;
-        const substitutions = source.stats.invalidUtf8 - attributed;
-        attributed = source.stats.invalidUtf8;
-        if (exact && index < from) {
-          if (signal?.aborted) throw new StoppedWhileSkipping();
-          tally.documents = index + 1;
-          tally.invalidUtf8 += substitutions;
-          continue;
-        }
-        if (!texts.length) start = exact ? index : null;
-        texts.push(item);
-        invalid.push(substitutions);
-        characters += item.length;
-        if (characters >= TASK_CHARACTERS || texts.length >= TASK_DOCUMENTS) yield task();
-      }
-      if (texts.length) yield task();
-      if (!cut) tally.invalidUtf8 += source.stats.invalidUtf8 - attributed; // after the last one
-    },
+  let counted = 0; // documents read here: their input index while `exact`
+  let exact = true;
+  let attributed = 0; // substitutions of the documents read so far
+  let skipped = noCounts(); // documents passed over since the last task
+  let texts: string[] = [];
+  let invalid: number[] = [];
+  let characters = 0;
+  let start: number | null = 0;
+  const task = (invalidAfter = 0): EncoderTask => {
+    const made: EncoderTask = {
+      kind: "texts",
+      texts,
+      invalidUtf8: invalid,
+      // An empty task (counts only) starts where the input is.
+      start: texts.length ? start : exact ? counted : null,
+      needsFrom,
+      before: skipped,
+      invalidAfter,
+    };
+    texts = [];
+    invalid = [];
+    characters = 0;
+    skipped = noCounts();
+    return made;
   };
-}
-
-/** Documents, input bytes and substitutions of each of the first parts. */
-type PartCounts = Tally[];
-
-/**
- * A resumed store: the counts of the first parts, up to the one holding input index `until - 1`
- * (so every part after them starts at or past `until`, where both splits need every document).
- */
-async function countPrefix(
-  encoder: CorpusEncoder,
-  parts: SourcePart[],
-  until: number,
-  signal?: AbortSignal,
-): Promise<PartCounts> {
-  const counts: PartCounts = [];
-  if (until === 0) return counts;
-  let total = 0;
-  let current = newTally();
-  const tasks = parts.map((part): EncoderTask => ({ kind: "count", part }));
-  for await (const { batch } of encoder.run(tasks)) {
-    if (signal?.aborted) throw new StoppedWhileSkipping();
-    current.documents += batch.documents;
-    current.inputBytes += batch.inputBytes;
-    for (const invalid of batch.invalidUtf8) current.invalidUtf8 += invalid;
-    if (!batch.last) continue;
-    current.invalidUtf8 += batch.invalidAfter;
-    counts.push(current);
-    total += current.documents;
-    current = newTally();
-    if (total >= until) break;
+  const delegate = (name: string, size: number) =>
+    counted >= until && size <= MAX_MEMBER_BYTES && isCompressedName(name);
+  let cut = false;
+  for await (const item of source.items(delegate)) {
+    if (typeof item !== "string") {
+      if (texts.length) yield task();
+      const before = skipped;
+      skipped = noCounts();
+      yield { kind: "member", member: item, start: exact ? counted : null, needsFrom, before };
+      exact = false;
+      continue;
+    }
+    if (exact && counted >= maxDocs) {
+      cut = true;
+      break;
+    }
+    const index = counted++;
+    const substitutions = source.stats.invalidUtf8 - attributed;
+    attributed = source.stats.invalidUtf8;
+    if (exact && isOnDisk(index, needsFrom)) {
+      if (signal?.aborted) throw new StoppedWhileSkipping();
+      skipped.documents = index + 1;
+      skipped.invalidUtf8 += substitutions;
+      continue;
+    }
+    if (!texts.length) start = exact ? index : null;
+    texts.push(item);
+    invalid.push(substitutions);
+    characters += item.length;
+    if (characters >= TASK_CHARACTERS || texts.length >= TASK_DOCUMENTS) yield task();
   }
-  return counts;
+  const after = cut ? 0 : source.stats.invalidUtf8 - attributed;
+  if (texts.length || skipped.documents || after) yield task(after);
 }
 
 /**
- * The parts path's tasks: a part whose documents all lie before the first index a split needs
- * (counted by `countPrefix`) is skipped, and its counts go straight to the tally; the others are
- * read by a worker, with their start when it is known.
+ * The parts path's tasks: the parts whose documents all lie before the first index a split needs
+ * (`partsBefore`) are skipped, and their counts go with the first task (an empty one if no part
+ * is left); the others are read by a worker, with their start when it is known.
  */
 function partTasks(
   parts: SourcePart[],
-  counts: PartCounts,
+  counts: InputCounts[],
   needsFrom: Record<Split, number>,
-): Iterable<EncoderTask> & { tally: Tally } {
-  const tally = newTally();
-  const from = Math.min(needsFrom.train, needsFrom.val);
-  return {
-    tally,
-    *[Symbol.iterator]() {
-      let start = 0;
-      for (const [k, part] of parts.entries()) {
-        const count = counts[k];
-        if (count && start + count.documents <= from) {
-          tally.documents = start += count.documents;
-          tally.inputBytes += count.inputBytes;
-          tally.invalidUtf8 += count.invalidUtf8;
-          continue;
-        }
-        // Past the counted parts, a start is known only for the first one.
-        yield { kind: "part", part, start: k <= counts.length ? start : null, needsFrom };
-        if (count) start += count.documents;
-      }
-    },
-  };
+): EncoderTask[] {
+  const skip = partsBefore(counts, needsFrom);
+  const tasks: EncoderTask[] = [];
+  let start = skip.counts.documents;
+  for (let k = skip.parts; k < parts.length; k++) {
+    // Past the counted parts, a start is known only for the first one.
+    const known = k <= counts.length ? start : null;
+    const before = k === skip.parts ? skip.counts : undefined;
+    tasks.push({ kind: "part", part: parts[k], start: known, needsFrom, before });
+    if (counts[k]) start += counts[k].documents;
+  }
+  if (!tasks.length) {
+    tasks.push({
+      kind: "texts",
+      texts: [],
+      invalidUtf8: [],
+      start,
+      needsFrom,
+      before: skip.counts,
+    });
+  }
+  return tasks;
 }

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { UserError } from "../../core/user_error.ts";
-import { runDifferences } from "./_resume.ts";
+import { checkSameRun } from "./_resume.ts";
 import type { RunArguments } from "./store_attributes.ts";
 import { STORE_NAME, TOKENIZER_NAME } from "./_layout.ts";
 import { readStoreAttributes } from "./_metadata.ts";
@@ -67,20 +67,7 @@ export async function prepareOutput(
       await remove(join(outDir, TOKENIZER_NAME));
       return null;
     }
-    const differences = runDifferences(attributes.run, run);
-    if (differences.length) {
-      const tokenizer = attributes.run.tokenizer_file_sha256 !== run.tokenizer_file_sha256 &&
-          run.tokenizer_file_sha256 !== null
-        ? ` with another tokenizer (sha256 ${
-          attributes.tokenizer_sha256?.slice(0, 12) ?? "none"
-        }... there, ${run.tokenizer_file_sha256.slice(0, 12)}... given)`
-        : "";
-      throw new UserError(
-        `${storePath} was written${tokenizer} with other arguments (${
-          differences.join("; ")
-        }): give the same arguments to continue it, or --overwrite to replace it`,
-      );
-    }
+    checkSameRun(storePath, attributes, run);
     return await StoreWriter.open(storePath);
   }
   const others = entries.filter((name) => name !== TOKENIZER_NAME && name !== DISCARDED);

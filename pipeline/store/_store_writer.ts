@@ -1,6 +1,7 @@
 import { TOOLKIT_VERSION } from "../../core/version.ts";
 import { UserError } from "../../core/user_error.ts";
 import { openStorage, type StoreStorage } from "./_storage.ts";
+import { checkChunksOnDisk, neededFrom } from "./_resume.ts";
 import { type ChunkToWrite, ChunkWriter } from "./_chunk_writer.ts";
 import { emptyResume, type ReadyChunk, SplitBuffer } from "./_split_buffer.ts";
 import { type Split, SPLITS } from "./split_hash.ts";
@@ -107,7 +108,7 @@ export class StoreWriter {
   static async open(path: string): Promise<StoreWriter> {
     const attributes = await readStoreAttributes(openStorage(path));
     const writer = new StoreWriter(path, attributes);
-    await writer.#checkChunksExist();
+    await checkChunksOnDisk(path, writer.#storage, attributes.resume);
     return writer;
   }
 
@@ -160,8 +161,7 @@ export class StoreWriter {
    * disk (a resumed pass skips them); 0 for a new store.
    */
   neededFrom(): Record<Split, number> {
-    const resume = this.#startedFrom!;
-    return { train: resume.train.next_input_index, val: resume.val.next_input_index };
+    return neededFrom(this.#startedFrom!);
   }
 
   /**
@@ -277,26 +277,5 @@ export class StoreWriter {
   async #commit(): Promise<void> {
     await writeGroupMetadata(this.#storage, "/", { ...this.#attributes });
     this.#commits++;
-  }
-
-  /** A resumed store must still hold every chunk its journal counts (someone may have deleted one). */
-  async #checkChunksExist(): Promise<void> {
-    const resume = this.#attributes.resume;
-    if (!resume) return;
-    for (const split of SPLITS) {
-      const counts = {
-        tokens: resume[split].token_chunks,
-        doc_offsets: resume[split].offset_chunks,
-      };
-      for (const [name, count] of Object.entries(counts) as ["tokens" | "doc_offsets", number][]) {
-        for (let index = 0; index < count; index++) {
-          const key = chunkKey(split, name, index);
-          if (!(await this.#storage.has(key))) {
-            const file = this.#storage.locate(key);
-            throw new UserError(`${this.path} is damaged: ${file} is missing (use --overwrite)`);
-          }
-        }
-      }
-    }
   }
 }

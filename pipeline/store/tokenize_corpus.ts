@@ -1,15 +1,43 @@
+/**
+ * `tokenizeCorpus`, the entry of `deno task tokenize`. The path from documents in to a chunk on
+ * disk, in order (file → function, and the thread it runs on):
+ *
+ * 1. `tokenize_corpus.ts` → `tokenizeCorpus`: checks the options once (`checkOptions`), opens the
+ *    input (`../sources/` → `readDocuments`) and starts the encoder Workers. Main thread.
+ * 2. `_output_directory.ts` → `prepareOutput`: a new store (`_store_writer.ts` →
+ *    `StoreWriter.create`) or one to continue; whether and from where a store continues is all in
+ *    `_resume.ts`. Main thread.
+ * 3. `tokenize_corpus.ts` → `tokenizerFor`: the recorded, given or trained (`../bpe/` →
+ *    `trainBpe`) tokenizer.json, written beside the store. Main thread.
+ * 4. `_encode_pass.ts` → `encodePass`: makes the tasks (this thread reads the stream, or the
+ *    Workers read the parts) and takes the batches back in input order. Main thread.
+ * 5. `_corpus_encoder.ts` → `CorpusEncoder.run` hands each task to a Worker running
+ *    `_corpus_encoder_worker.ts`: reads, hashes each document to its split (`split_hash.ts`) and
+ *    encodes it (`../bpe/` → `Tokenizer`). Encoder Workers.
+ * 6. `_encode_pass.ts` → `append` → `_store_writer.ts` → `StoreWriter.add` →
+ *    `_split_buffer.ts` → `SplitBuffer.add`: the tokens fill the split's chunks. Main thread.
+ * 7. A complete chunk: `_chunk_writer.ts` → `ChunkWriter.write` sends it to a Worker running
+ *    `_chunk_writer_worker.ts`, which encodes it (`_codecs/`: sharding, bytes, zstd, crc32c) and
+ *    writes it atomically (`_storage.ts` → `StoreStorage.set`). Chunk-writer Workers.
+ * 8. `_chunk_writer.ts` → `#commitDue`: once the chunk is on disk, flushes it
+ *    (`StoreStorage.flush`) and commits the journal, the root `zarr.json` pointing past it
+ *    (`_metadata.ts` → `writeGroupMetadata`). Main thread.
+ * 9. `_store_writer.ts` → `StoreWriter.finish`: the partial last chunks, the arrays' lengths, and
+ *    the store marked complete. Main thread.
+ *
+ * @module
+ */
 import { join } from "node:path";
-import { Tokenizer, trainBpe, type TrainReport } from "../bpe/mod.ts";
-import { readDocuments } from "../sources/mod.ts";
-import type { DocumentSource } from "../sources/types.ts";
+import { type Tokenizer, trainBpe, type TrainReport } from "../bpe/mod.ts";
+import { type DocumentSource, readDocuments } from "../sources/mod.ts";
 import { UserError } from "../../core/user_error.ts";
 import { writeFileAtomic } from "../../core/atomic_file.ts";
 import { sha256Hex } from "../../core/sha256.ts";
-
 import { prepareOutput } from "./_output_directory.ts";
 import type { Split } from "./split_hash.ts";
 import { CorpusEncoder } from "./_corpus_encoder.ts";
 import { encodePass } from "./_encode_pass.ts";
+import { readRecordedTokenizer } from "./_resume.ts";
 import type { RunArguments, SplitTotals, StoreAttributes } from "./store_attributes.ts";
 import {
   dtypeForVocab,
@@ -19,6 +47,7 @@ import {
   TOKENIZER_NAME,
 } from "./_layout.ts";
 import { StoreWriter } from "./_store_writer.ts";
+import { readTokenizerFile, type TokenizerFile, tokenizerFileOf } from "./_tokenizer_file.ts";
 
 /** Settings of `tokenizeCorpus` (the flags of `deno task tokenize`). */
 export interface TokenizeOptions {
@@ -122,30 +151,14 @@ export async function tokenizeCorpus(options: TokenizeOptions): Promise<Tokenize
   const started = performance.now();
   const settings = checkOptions(options);
   const source = await readDocuments(settings.inputs, { splitLines: settings.splitLines });
-  const tokenizerFile = settings.tokenizerPath
-    ? await readTokenizerFile(settings.tokenizerPath)
-    : null;
-  // The Workers load the tokenizer while the store is prepared.
-  let encoder = tokenizerFile ? startEncoder(tokenizerFile, settings, source) : null;
+  const given = settings.tokenizerPath ? await readTokenizerFile(settings.tokenizerPath) : null;
+  // The Workers load a given tokenizer while the store is prepared.
+  let encoder = given ? startEncoder(given, settings, source) : null;
   try {
-    const run: RunArguments = {
-      inputs_sha256: await sha256Hex(new TextEncoder().encode(JSON.stringify(source.inputs))),
-      split_lines: settings.splitLines,
-      vocab: tokenizerFile ? null : settings.vocabSize,
-      tokenizer_file_sha256: tokenizerFile?.sha256 ?? null,
-      min_frequency: options.minFrequency ?? null,
-      max_words: options.maxWords ?? null,
-      val_fraction: settings.valFraction,
-      chunk_tokens: settings.chunkTokens,
-      max_docs: options.maxDocs ?? null,
-    };
-    const storePath = join(options.outDir, STORE_NAME);
-    const tokenizerPath = join(options.outDir, TOKENIZER_NAME);
-    const existing = await prepareOutput(options.outDir, run, {
-      overwrite: options.overwrite ?? false,
-      resume: options.resume ?? false,
-      tokenizerPath: settings.tokenizerPath,
-    });
+    const run = await runArguments(settings, source, given);
+    const storePath = join(settings.outDir, STORE_NAME);
+    const tokenizerPath = join(settings.outDir, TOKENIZER_NAME);
+    const existing = await prepareOutput(settings.outDir, run, settings);
     const writer = existing ?? await StoreWriter.create(storePath, {
       run,
       inputs: source.inputs,
@@ -168,53 +181,16 @@ export async function tokenizeCorpus(options: TokenizeOptions): Promise<Tokenize
       });
     if (writer.attributes.complete) return summary("complete", { alreadyComplete: true });
     try {
-      let tokenizer: TokenizerFile;
-      let trainReport: TrainReport | undefined;
-      const recorded = writer.attributes.tokenizer_sha256;
-      if (recorded) {
-        tokenizer = await readRecordedTokenizer(tokenizerPath, writer.attributes);
-      } else if (tokenizerFile) {
-        tokenizer = tokenizerFile;
-        // Written from memory even when it is the same file: --overwrite may have removed it.
-        await writeFileAtomic(tokenizerPath, tokenizerFile.bytes);
-      } else {
-        let trained: Tokenizer;
-        try {
-          trained = await trainBpe(firstDocuments(source, settings.maxDocs, options.signal), {
-            vocabSize: settings.vocabSize,
-            minFrequency: options.minFrequency,
-            maxWords: options.maxWords,
-            onProgress: (progress) =>
-              options.onProgress?.({
-                phase: "train",
-                documents: progress.documents,
-                inputBytes: source.stats.inputBytes,
-                totalBytes: source.totalBytes,
-                tokens: 0,
-              }),
-          });
-        } catch (error) {
-          if (error instanceof Interrupted) return summary("interrupted");
-          throw error;
-        }
-        trainReport = trained.trainReport;
-        tokenizer = await tokenizerFileOf(new TextEncoder().encode(trained.toJson()), trained);
-        await writeFileAtomic(tokenizerPath, tokenizer.bytes);
-      }
+      const chosen = await tokenizerFor(writer, tokenizerPath, given, source, settings);
+      if (chosen === "interrupted") return summary("interrupted");
+      const { tokenizer, trainReport } = chosen;
       encoder ??= startEncoder(tokenizer, settings, source);
-      if (!recorded) {
-        await writer.setTokenizer({
-          sha256: tokenizer.sha256,
-          vocabSize: tokenizer.vocabSize,
-          eotId: tokenizer.eotId,
-        });
-      }
       const pass = await encodePass(source, writer, encoder, {
         maxDocs: settings.maxDocs,
-        signal: options.signal,
+        signal: settings.signal,
         onProgress: ({ documents, inputBytes }) => {
           const splits = writer.totals();
-          options.onProgress?.({
+          settings.onProgress?.({
             phase: "encode",
             documents,
             inputBytes,
@@ -239,6 +215,78 @@ export async function tokenizeCorpus(options: TokenizeOptions): Promise<Tokenize
   }
 }
 
+/** The arguments that decide the store's content (a resume must give the same). */
+async function runArguments(
+  settings: Settings,
+  source: DocumentSource,
+  given: TokenizerFile | null,
+): Promise<RunArguments> {
+  return {
+    inputs_sha256: await sha256Hex(new TextEncoder().encode(JSON.stringify(source.inputs))),
+    split_lines: settings.splitLines,
+    vocab: given ? null : settings.vocabSize,
+    tokenizer_file_sha256: given?.sha256 ?? null,
+    min_frequency: settings.minFrequency ?? null,
+    max_words: settings.maxWords ?? null,
+    val_fraction: settings.valFraction,
+    chunk_tokens: settings.chunkTokens,
+    max_docs: Number.isFinite(settings.maxDocs) ? settings.maxDocs : null,
+  };
+}
+
+/**
+ * The tokenizer the store is written with, saved as `tokenizerPath` and recorded in the store:
+ * the one a resumed store recorded, else the given one, else one trained on the input (its
+ * report returned; "interrupted" when the signal stopped the training).
+ */
+async function tokenizerFor(
+  writer: StoreWriter,
+  tokenizerPath: string,
+  given: TokenizerFile | null,
+  source: DocumentSource,
+  settings: Settings,
+): Promise<{ tokenizer: TokenizerFile; trainReport?: TrainReport } | "interrupted"> {
+  if (writer.attributes.tokenizer_sha256) {
+    return { tokenizer: await readRecordedTokenizer(tokenizerPath, writer.attributes) };
+  }
+  let tokenizer: TokenizerFile;
+  let trainReport: TrainReport | undefined;
+  if (given) {
+    tokenizer = given;
+    // Written from memory even when it is the same file: --overwrite may have removed it.
+    await writeFileAtomic(tokenizerPath, given.bytes);
+  } else {
+    let trained: Tokenizer;
+    try {
+      trained = await trainBpe(firstDocuments(source, settings.maxDocs, settings.signal), {
+        vocabSize: settings.vocabSize,
+        minFrequency: settings.minFrequency,
+        maxWords: settings.maxWords,
+        onProgress: (progress) =>
+          settings.onProgress?.({
+            phase: "train",
+            documents: progress.documents,
+            inputBytes: source.stats.inputBytes,
+            totalBytes: source.totalBytes,
+            tokens: 0,
+          }),
+      });
+    } catch (error) {
+      if (error instanceof Interrupted) return "interrupted";
+      throw error;
+    }
+    trainReport = trained.trainReport;
+    tokenizer = await tokenizerFileOf(new TextEncoder().encode(trained.toJson()), trained);
+    await writeFileAtomic(tokenizerPath, tokenizer.bytes);
+  }
+  await writer.setTokenizer({
+    sha256: tokenizer.sha256,
+    vocabSize: tokenizer.vocabSize,
+    eotId: tokenizer.eotId,
+  });
+  return { tokenizer, trainReport };
+}
+
 /** The encoding Workers of a run (see `encodePass`). */
 function startEncoder(
   tokenizer: TokenizerFile,
@@ -253,15 +301,24 @@ function startEncoder(
   });
 }
 
+/** The options, checked, with their defaults: read once, the only form used after `checkOptions`. */
 interface Settings {
   inputs: string[];
   splitLines: boolean;
   vocabSize: number;
   tokenizerPath?: string;
+  minFrequency?: number;
+  maxWords?: number;
+  outDir: string;
   valFraction: number;
   workers: number;
   chunkTokens: number;
+  /** Infinity when not given. */
   maxDocs: number;
+  overwrite: boolean;
+  resume: boolean;
+  signal?: AbortSignal;
+  onProgress?: (progress: TokenizeProgress) => void;
 }
 
 function checkOptions(options: TokenizeOptions): Settings {
@@ -300,85 +357,17 @@ function checkOptions(options: TokenizeOptions): Settings {
     splitLines: options.splitLines ?? false,
     vocabSize,
     tokenizerPath: options.tokenizerPath,
+    minFrequency: options.minFrequency,
+    maxWords: options.maxWords,
+    outDir: options.outDir,
     valFraction,
     workers,
     chunkTokens,
     maxDocs,
-  };
-}
-
-/** A tokenizer.json as the store needs it: its bytes, text, sha256 and what it defines. */
-interface TokenizerFile {
-  bytes: Uint8Array<ArrayBuffer>;
-  text: string;
-  sha256: string;
-  vocabSize: number;
-  eotId: number;
-}
-
-async function tokenizerFileOf(
-  bytes: Uint8Array<ArrayBuffer>,
-  tokenizer: Tokenizer,
-): Promise<TokenizerFile> {
-  return {
-    bytes,
-    text: new TextDecoder().decode(bytes),
-    sha256: await sha256Hex(bytes),
-    vocabSize: tokenizer.vocabSize,
-    eotId: tokenizer.eotId,
-  };
-}
-
-/** A `--tokenizer` file, parsed (once) to check it is a tokenizer whose ids fit in uint32. */
-async function readTokenizerFile(path: string): Promise<TokenizerFile> {
-  let bytes: Uint8Array<ArrayBuffer>;
-  try {
-    bytes = await Deno.readFile(path);
-  } catch (error) {
-    const why = error instanceof Deno.errors.NotFound ? "no such file" : (error as Error).message;
-    throw new UserError(`${path}: cannot read the tokenizer (${why})`);
-  }
-  const tokenizer = Tokenizer.fromJson(new TextDecoder().decode(bytes), path);
-  if (tokenizer.vocabSize > 2 ** 32) {
-    throw new UserError(`${path}: ${tokenizer.vocabSize} ids do not fit in uint32`);
-  }
-  return await tokenizerFileOf(bytes, tokenizer);
-}
-
-/**
- * The tokenizer.json a store was started with, not parsed again (what it defines is in the
- * store's attributes); a `UserError` if it is missing or changed.
- */
-async function readRecordedTokenizer(
-  path: string,
-  attributes: StoreAttributes,
-): Promise<TokenizerFile> {
-  const recorded = attributes.tokenizer_sha256!;
-  let bytes: Uint8Array<ArrayBuffer>;
-  try {
-    bytes = await Deno.readFile(path);
-  } catch {
-    throw new UserError(
-      `${path} is missing: the store beside it cannot be continued (use --overwrite)`,
-    );
-  }
-  const actual = await sha256Hex(bytes);
-  if (actual !== recorded) {
-    throw new UserError(
-      `${path} (sha256 ${
-        actual.slice(0, 12)
-      }...) is not the tokenizer the store was written with (sha256 ${
-        recorded.slice(0, 12)
-      }...): use --overwrite to start over`,
-    );
-  }
-  // The same bytes parsed when the store was started: what they define is recorded beside them.
-  return {
-    bytes,
-    text: new TextDecoder().decode(bytes),
-    sha256: actual,
-    vocabSize: attributes.vocab_size!,
-    eotId: attributes.eot_id!,
+    overwrite: options.overwrite ?? false,
+    resume: options.resume ?? false,
+    signal: options.signal,
+    onProgress: options.onProgress,
   };
 }
 
