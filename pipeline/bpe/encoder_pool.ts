@@ -18,9 +18,12 @@ interface Pending {
  * @example
  * ```ts
  * import { EncoderPool } from "./encoder_pool.ts";
- * const pool = new EncoderPool(await Deno.readTextFile("tokenizer.json"), navigator.hardwareConcurrency);
+ * import { trainBpe } from "./train.ts";
+ * const tokenizer = await trainBpe(["first document", "second document"], { vocabSize: 300 });
+ * const pool = new EncoderPool(tokenizer.toJson(), navigator.hardwareConcurrency);
  * const [first, second] = await pool.encode(["first document", "second document"]);
  * pool.close();
+ * console.assert(first.length > 0 && second.length > 0);
  * ```
  */
 export class EncoderPool {

@@ -45,9 +45,13 @@ const encoder = new TextEncoder();
  * @example
  * ```ts
  * import { Tokenizer } from "./tokenizer.ts";
- * const tokenizer = await Tokenizer.load("data/default/tokenizer.json");
+ * import { trainBpe } from "./train.ts";
+ * const path = await Deno.makeTempFile({ suffix: ".json" });
+ * await (await trainBpe(["Hello world", "Hello there"], { vocabSize: 300 })).save(path);
+ * const tokenizer = await Tokenizer.load(path); // e.g. data/default/tokenizer.json
  * const ids = tokenizer.encode("Hello world<|endoftext|>");
- * tokenizer.decode(ids); // "Hello world<|endoftext|>"
+ * console.assert(tokenizer.decode(ids) === "Hello world<|endoftext|>");
+ * await Deno.remove(path);
  * ```
  */
 export class Tokenizer {

@@ -68,9 +68,22 @@ export interface StoreCacheStats {
  *
  * @example
  * ```ts
- * import { openStore } from "../mod.ts";
- * const shards = await openStore("data/default");
- * const batch = await shards.batch("train", 64, 256, Math.random); // 64 x 257 token ids
+ * import { openStore, tokenizeCorpus, trainBpe } from "../mod.ts";
+ * const dir = await Deno.makeTempDir();
+ * const lines = Array.from({ length: 200 }, (_, i) => `document number ${i} of the corpus`);
+ * await Deno.writeTextFile(`${dir}/corpus.txt`, lines.join("\n"));
+ * await (await trainBpe(lines, { vocabSize: 300 })).save(`${dir}/tokenizer.json`);
+ * await tokenizeCorpus({
+ *   inputs: [`${dir}/corpus.txt`],
+ *   splitLines: true,
+ *   tokenizerPath: `${dir}/tokenizer.json`,
+ *   outDir: `${dir}/data`,
+ *   workers: 1,
+ * });
+ * const store = await openStore(`${dir}/data`); // e.g. data/default
+ * const batch = await store.batch("train", 64, 16, Math.random); // 64 x 17 token ids
+ * console.assert(batch.length === 64 * 17);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function openStore(
