@@ -1,6 +1,6 @@
 /// <reference lib="deno.worker" />
 /**
- * A Worker of the parallel word count (count_words.ts): it pre-tokenizes one batch of documents at a
+ * A Worker of the parallel word count (_count_words.ts): it pre-tokenizes one batch of documents at a
  * time, counts the batch's words, and sends the counts back as transferable arrays.
  */
 import { type CountedWords, WordCounter } from "./_word_counter.ts";

@@ -6,7 +6,7 @@
  *   - the count of every pair (weighted by word counts),
  *   - for every pair, a list of the words it occurs in (a linked list in typed arrays; entries may
  *     go stale when a word changes, and are skipped then),
- *   - a max-heap of pairs by count with lazy deletion (pair_heap.ts),
+ *   - a max-heap of pairs by count with lazy deletion (_pair_heap.ts),
  * and when a pair merges it visits only the words that hold it, adjusting the counts of the pairs
  * around each occurrence: (x, a) and (b, y) lose the word's count, (x, ab) and (ab, y) gain it.
  */

@@ -1,6 +1,6 @@
 /**
  * GPT-2's pre-tokenization, written as a scanner instead of a regex (it is several times faster and
- * lets us use Oniguruma's whitespace set, see char_class.ts). It splits text exactly as
+ * lets us use Oniguruma's whitespace set, see _char_class.ts). It splits text exactly as
  *
  *     's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
  *

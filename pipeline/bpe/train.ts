@@ -1,7 +1,7 @@
 /**
  * Training a byte-level BPE tokenizer from a stream of documents: count pre-tokenized words while
- * the documents stream past (word_counter.ts), then learn merges over the distinct words
- * (merge_loop.ts). Documents are read once.
+ * the documents stream past (_word_counter.ts), then learn merges over the distinct words
+ * (_merge_loop.ts). Documents are read once.
  *
  * Ids: the special tokens come first (`<|endoftext|>` is id 0, the convention of Hugging Face's
  * trainer), then the 256 bytes in the order of their GPT-2 stand-in characters, then the merged

@@ -1,5 +1,5 @@
 /**
- * Reads one file of the embedded default corpus (see `default_corpus.ts`): kept apart from the
+ * Reads one file of the embedded default corpus (see `_default_corpus.ts`): kept apart from the
  * package lookup so that a Worker reading the corpus does not load the package's Node modules.
  */
 import { UserError } from "../../core/user_error.ts";

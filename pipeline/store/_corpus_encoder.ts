@@ -28,7 +28,7 @@ interface Submitted {
 }
 
 /**
- * A pool of encoder Workers (see `corpus_encoder_worker.ts`).
+ * A pool of encoder Workers (see `_corpus_encoder_worker.ts`).
  *
  * `run(tasks)` pulls tasks as workers have room (each holds at most two), hands each to the least
  * busy worker, and yields every task's batches in task order, so the output is the same for any

@@ -1,7 +1,7 @@
 import { UserError } from "../../core/user_error.ts";
 import { decodeInnerChunk, decodeShardIndex, shardIndexBytes } from "./_codecs/sharding.ts";
 import { chunkKey, type TokenArray, tokensSharding } from "./_layout.ts";
-import type { StoreStorage } from "./_storage.ts";
+import type { ByteRange, StoreKey, StoreStorage } from "./_storage.ts";
 import type { Split } from "./split_hash.ts";
 import type { TokenDtype } from "./store_attributes.ts";
 import type { ChunkCache } from "./_chunk_cache.ts";
@@ -62,7 +62,7 @@ export class TokenArrayReader {
       let index = this.#indexes.get(shard);
       if (!index) {
         const suffixLength = shardIndexBytes(perShard, this.#sharding);
-        const bytes = await this.#storage.getRange(key, { suffixLength });
+        const bytes = await this.#getRange(key, { suffixLength });
         if (!bytes) return this.#fill();
         index = decodeShardIndex(bytes, this.#sharding);
         this.#indexes.set(shard, index);
@@ -70,12 +70,21 @@ export class TokenArrayReader {
       const slot = inner % perShard;
       if (index.offsets[slot] < 0) return this.#fill();
       const range = { offset: index.offsets[slot], length: index.lengths[slot] };
-      const encoded = await this.#storage.getRange(key, range);
+      const encoded = await this.#getRange(key, range);
       if (!encoded) return this.#fill();
       return decodeInnerChunk(encoded, this.#sharding, this.#dtype);
     } catch (error) {
       throw new UserError(`cannot read ${this.#storage.locate(key)}: ${(error as Error).message}`);
     }
+  }
+
+  /** A byte range of a shard, read at once where the storage can (see `getRangeSync`). */
+  #getRange(
+    key: StoreKey,
+    range: ByteRange,
+  ): Uint8Array | undefined | Promise<Uint8Array | undefined> {
+    const storage = this.#storage;
+    return storage.getRangeSync ? storage.getRangeSync(key, range) : storage.getRange(key, range);
   }
 
   /** A missing chunk holds the fill value 0 (Zarr 3). */
