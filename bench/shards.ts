@@ -512,10 +512,10 @@ export async function run(args: string[]): Promise<void> {
         }
       }
       const cache = cacheBytes || Math.round(trainTokens * 2 / 10);
-      const shards = await openStore(storeDir, { cacheBytes: cache });
+      const store = await openStore(storeDir, { cacheBytes: cache });
       const file = await Deno.open(rawPath);
       const check = [
-        await shards.batch("train", 4, context, seeded(99)),
+        await store.batch("train", 4, context, seeded(99)),
         rawBatch(file, trainTokens, 4, context, seeded(99)),
       ];
       if (check[0].some((value, i) => value !== check[1][i])) {
@@ -523,7 +523,7 @@ export async function run(args: string[]): Promise<void> {
       }
       const ours = await timed(repeats, async () => {
         const rng = seeded(1);
-        for (let b = 0; b < batches; b++) await shards.batch("train", batchSize, context, rng);
+        for (let b = 0; b < batches; b++) await store.batch("train", batchSize, context, rng);
       });
       const raw = await timed(repeats, () => {
         const rng = seeded(1);
@@ -531,7 +531,7 @@ export async function run(args: string[]): Promise<void> {
         return Promise.resolve();
       });
       file.close();
-      const stats = shards.cacheStats();
+      const stats = store.cacheStats();
       log(
         `  ${label} (${(trainTokens / 1e6).toFixed(1)}M tokens, cache ${
           (cache / 1e6).toFixed(0)

@@ -146,15 +146,15 @@ export async function writeSyntheticStore(
 
 /** Every token of a split, read back through the reader's `iterate`. */
 export async function readAllTokens(
-  shards: {
+  store: {
     tokens(split: Split): number;
     iterate(split: Split, context: number): AsyncIterable<Int32Array>;
   },
   split: Split,
 ): Promise<number[]> {
-  const count = shards.tokens(split);
+  const count = store.tokens(split);
   if (count < 2) throw new Error(`split ${split} too small to read in one window`);
-  for await (const window of shards.iterate(split, count - 1)) return Array.from(window);
+  for await (const window of store.iterate(split, count - 1)) return Array.from(window);
   return [];
 }
 

@@ -24,12 +24,12 @@ async function withStore(test: (dir: string) => Promise<void>): Promise<void> {
 
 Deno.test("batch: each row is the window at the rng's start, read through the chunk cache", () =>
   withStore(async (dir) => {
-    const shards = await openStore(`${dir}/tokens.zarr`);
+    const store = await openStore(`${dir}/tokens.zarr`);
     const truth = expected.train.tokens;
     const [batchSize, context] = [16, 100];
     const draws = seededRandom(5);
     const starts: number[] = [];
-    const batch = await shards.batch("train", batchSize, context, () => {
+    const batch = await store.batch("train", batchSize, context, () => {
       const value = draws();
       starts.push(Math.floor(value * (truth.length - context)));
       return value;
@@ -40,11 +40,11 @@ Deno.test("batch: each row is the window at the rng's start, read through the ch
       assertEquals(window, truth.slice(starts[row], starts[row] + context + 1), `row ${row}`);
     }
     // Only the inner chunks under the windows were decoded: at most 2 per row.
-    const { misses } = shards.cacheStats();
+    const { misses } = store.cacheStats();
     assert(misses <= 2 * batchSize, `${misses} chunks decoded for ${batchSize} rows`);
     assert(misses < truth.length / 8192 / 2, "a batch must not decode the whole split");
     // rng() values at the edges of [0, 1) give the first and the last window.
-    const edges = await shards.batch(
+    const edges = await store.batch(
       "val",
       2,
       50,
@@ -68,11 +68,11 @@ Deno.test("batch: a small cache evicts chunks yet returns the same windows", () 
 
 Deno.test("iterate: windows of context + 1 at stride context, the partial tail dropped", () =>
   withStore(async (dir) => {
-    const shards = await openStore(dir);
+    const store = await openStore(dir);
     const truth = expected.val.tokens;
     const context = 64;
     const windows: number[][] = [];
-    for await (const window of shards.iterate("val", context)) windows.push(Array.from(window));
+    for await (const window of store.iterate("val", context)) windows.push(Array.from(window));
     assertEquals(windows.length, Math.floor((truth.length - 1) / context));
     windows.forEach((window, i) =>
       assertEquals(window, truth.slice(i * context, i * context + context + 1))
@@ -83,12 +83,12 @@ Deno.test("iterate: windows of context + 1 at stride context, the partial tail d
 
 Deno.test("openStore: attributes, counts and clear errors", () =>
   withStore(async (dir) => {
-    const shards = await openStore(dir);
-    assertEquals(shards.vocabSize, 1000);
-    assertEquals(shards.eotId, 999);
-    assertEquals(shards.tokens("val"), expected.val.tokens.length);
-    assertEquals(shards.documents("train"), expected.train.offsets.length);
-    assertEquals(shards.bytes("train"), expected.train.bytes);
+    const store = await openStore(dir);
+    assertEquals(store.vocabSize, 1000);
+    assertEquals(store.eotId, 999);
+    assertEquals(store.tokens("val"), expected.val.tokens.length);
+    assertEquals(store.documents("train"), expected.train.offsets.length);
+    assertEquals(store.bytes("train"), expected.train.bytes);
     await assertRejects(() => openStore(`${dir}/missing`), UserError, "does not exist");
     await assertRejects(
       () => openStore(`${dir}/tokens.zarr/train`),
@@ -96,12 +96,12 @@ Deno.test("openStore: attributes, counts and clear errors", () =>
       "not a token store",
     );
     await assertRejects(
-      () => shards.batch("train", 1, shards.tokens("train"), Math.random),
+      () => store.batch("train", 1, store.tokens("train"), Math.random),
       UserError,
       "fewer than one window",
     );
     await assertRejects(
-      () => shards.batch("test" as "train", 1, 8, Math.random),
+      () => store.batch("test" as "train", 1, 8, Math.random),
       UserError,
       "unknown split",
     );

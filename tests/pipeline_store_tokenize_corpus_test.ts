@@ -32,11 +32,11 @@ Deno.test({
       assertEquals(arrays[`${split}/tokens`], expected[split].tokens, `${split} tokens`);
       assertEquals(arrays[`${split}/doc_offsets`], expected[split].offsets, `${split} offsets`);
     }
-    const shards = await openStore(`${work}/reference`);
-    assertEquals(shards.bytes("train"), expected.train.bytes);
-    assertEquals(shards.documents("val"), expected.val.offsets.length);
+    const store = await openStore(`${work}/reference`);
+    assertEquals(store.bytes("train"), expected.train.bytes);
+    assertEquals(store.documents("val"), expected.val.offsets.length);
     assert(expected.val.offsets.length > 100, "val must not be empty at 5%");
-    const attributes = shards.attributes as Record<string, unknown>;
+    const attributes = store.attributes as Record<string, unknown>;
     assertEquals(attributes.vocab_size, 400);
     assertEquals(attributes.eot_id, tokenizer.eotId);
     assertEquals(attributes.dtype, "uint16");

@@ -31,19 +31,19 @@ Deno.test("store writer: every document's tokens, EOT and offset land in its spl
     });
     const expected = expectedSplits(documents, 999, 0.1);
     assert(writer.commits > 10, `expected many commits, got ${writer.commits}`);
-    const shards = await openStore(dir);
+    const store = await openStore(dir);
     for (const split of SPLITS) {
-      assertEquals(shards.tokens(split), expected[split].tokens.length, `${split} tokens`);
-      assertEquals(shards.documents(split), expected[split].offsets.length, `${split} documents`);
-      assertEquals(shards.bytes(split), expected[split].bytes, `${split} bytes`);
-      assertEquals(await readAllTokens(shards, split), expected[split].tokens, `${split} content`);
+      assertEquals(store.tokens(split), expected[split].tokens.length, `${split} tokens`);
+      assertEquals(store.documents(split), expected[split].offsets.length, `${split} documents`);
+      assertEquals(store.bytes(split), expected[split].bytes, `${split} bytes`);
+      assertEquals(await readAllTokens(store, split), expected[split].tokens, `${split} content`);
       // zarrita, an independent reader, sees the same arrays through the Zarr metadata alone.
       const storePath = `${dir}/tokens.zarr`;
       assertEquals(await readArray(storePath, `${split}/tokens`), expected[split].tokens);
       assertEquals(await readArray(storePath, `${split}/doc_offsets`), expected[split].offsets);
     }
     assert(expected.val.offsets.length > 50 && expected.train.offsets.length > 1000);
-    const attributes = shards.attributes;
+    const attributes = store.attributes;
     assertEquals(attributes.complete, true);
     assertEquals(attributes.dtype, "uint16");
     assertEquals(attributes.resume, null);
@@ -60,10 +60,10 @@ Deno.test("store writer: a vocabulary over 65,536 ids is stored as uint32", asyn
       chunkTokens: 1024,
       vocabSize: 70_000,
     });
-    const shards = await openStore(dir);
-    assertEquals(shards.attributes.dtype, "uint32");
+    const store = await openStore(dir);
+    assertEquals(store.attributes.dtype, "uint32");
     const expected = expectedSplits(documents, 69_999, 0.1);
-    assertEquals(await readAllTokens(shards, "train"), expected.train.tokens);
+    assertEquals(await readAllTokens(store, "train"), expected.train.tokens);
     assert(expected.train.tokens.some((token) => token > 65535));
   } finally {
     await Deno.remove(dir, { recursive: true });
