@@ -10,7 +10,7 @@
  *    vs 1 -- target: at least 1.7x faster; and the same on `--encode-copies` copies of it as JSONL
  *    files, where the fixed costs of a run (tokenizer, store, Worker start-up) weigh less, and in
  *    OpenWebText's layout (a .tar.xz of .xz tars), where the main thread decodes the outer layer;
- * 3. 1,000 random batches of 64 x 257 tokens: `Shards.batch` vs the same windows read from a raw
+ * 3. 1,000 random batches of 64 x 257 tokens: `TokenStore.batch` vs the same windows read from a raw
  *    `.bin` (a seek and a read per row) -- target: within 2x; once on the default corpus store (all
  *    of it fits in the chunk cache) and once on the big store of (1) with a cache 1/10 its size.
  */
@@ -18,14 +18,14 @@ import { constants, zstdCompressSync } from "node:zlib";
 import { isCompressedName } from "../pipeline/sources/mod.ts";
 import {
   EncoderPool,
-  openShards,
+  openStore,
   readDocuments,
   tokenizeCorpus,
   trainBpe,
 } from "../pipeline/mod.ts";
-import { innerChunkTokens, ZSTD_LEVEL } from "../pipeline/shards/chunk_codec.ts";
-import { hashDocument, type Split, splitOf } from "../pipeline/shards/split_hash.ts";
-import { StoreWriter } from "../pipeline/shards/store_writer.ts";
+import { innerChunkTokens, ZSTD_LEVEL } from "../pipeline/store/_layout.ts";
+import { hashDocument, type Split, splitOf } from "../pipeline/store/split_hash.ts";
+import { StoreWriter } from "../pipeline/store/_store_writer.ts";
 import { numberFlag, parseFlags } from "../tasks/cli/flags.ts";
 import { Random } from "../model/gpt/random.ts";
 import { timed } from "./timing.ts";
@@ -245,7 +245,7 @@ async function writeRaw(
   }
 }
 
-/** The same windows as `Shards.batch`, read from a raw uint16 file with a seek and a read per row. */
+/** The same windows as `TokenStore.batch`, read from a raw uint16 file with a seek and a read per row. */
 function rawBatch(
   file: Deno.FsFile,
   tokens: number,
@@ -503,7 +503,7 @@ export async function run(args: string[]): Promise<void> {
         [`big store of (1), cache 1/10 of it`, `${work}/big`, `${work}/train.bin`, 0],
       ] as const
     ) {
-      const probe = await openShards(storeDir);
+      const probe = await openStore(storeDir);
       const trainTokens = probe.tokens("train");
       if (rawPath === `${work}/default.bin`) {
         // The raw anchor holds exactly the store's train tokens.
@@ -512,10 +512,10 @@ export async function run(args: string[]): Promise<void> {
         }
       }
       const cache = cacheBytes || Math.round(trainTokens * 2 / 10);
-      const shards = await openShards(storeDir, { cacheBytes: cache });
+      const store = await openStore(storeDir, { cacheBytes: cache });
       const file = await Deno.open(rawPath);
       const check = [
-        await shards.batch("train", 4, context, seeded(99)),
+        await store.batch("train", 4, context, seeded(99)),
         rawBatch(file, trainTokens, 4, context, seeded(99)),
       ];
       if (check[0].some((value, i) => value !== check[1][i])) {
@@ -523,7 +523,7 @@ export async function run(args: string[]): Promise<void> {
       }
       const ours = await timed(repeats, async () => {
         const rng = seeded(1);
-        for (let b = 0; b < batches; b++) await shards.batch("train", batchSize, context, rng);
+        for (let b = 0; b < batches; b++) await store.batch("train", batchSize, context, rng);
       });
       const raw = await timed(repeats, () => {
         const rng = seeded(1);
@@ -531,7 +531,7 @@ export async function run(args: string[]): Promise<void> {
         return Promise.resolve();
       });
       file.close();
-      const stats = shards.cacheStats();
+      const stats = store.cacheStats();
       log(
         `  ${label} (${(trainTokens / 1e6).toFixed(1)}M tokens, cache ${
           (cache / 1e6).toFixed(0)

@@ -22,8 +22,9 @@ export async function syncDirectory(directory: string): Promise<void> {
 }
 
 /**
- * Writes `bytes` to `path` through a temporary file, fdatasync and rename (see
- * `AtomicFileSystemStore` in shards/). A reader or a crash sees the old file or the whole new one.
+ * Writes `bytes` to `path` through a temporary file, fdatasync and rename (the token store's
+ * file-system storage, `pipeline/store/_storage.ts`, writes every chunk so). A reader or a crash
+ * sees the old file or the whole new one.
  * `knownDirectories` remembers directories already created;
  * `syncDirectory` (default true) flushes the directory after the rename.
  */

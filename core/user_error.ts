@@ -5,7 +5,12 @@
  * @example
  * ```ts
  * import { UserError } from "./user_error.ts";
- * throw new UserError("--vocab: expected a whole number, got 'abc'");
+ * try {
+ *   throw new UserError("--vocab: expected a whole number, got 'abc'");
+ * } catch (error) {
+ *   if (!(error instanceof UserError)) throw error;
+ *   console.error(error.message); // a task prints the message alone, then exits with code 1
+ * }
  * ```
  */
 export class UserError extends Error {

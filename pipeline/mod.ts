@@ -27,18 +27,18 @@ export {
 } from "./bpe/mod.ts";
 export {
   type InputRecord,
-  openShards,
-  type OpenShardsOptions,
+  openStore,
+  type OpenStoreOptions,
   type RunArguments,
-  type Shards,
-  type ShardsCacheStats,
   type Split,
   type SplitResume,
   type SplitTotals,
   type StoreAttributes,
+  type StoreCacheStats,
   type TokenDtype,
   tokenizeCorpus,
   type TokenizeOptions,
   type TokenizeProgress,
   type TokenizeSummary,
-} from "./shards/mod.ts";
+  type TokenStore,
+} from "./store/mod.ts";

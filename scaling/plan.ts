@@ -1,4 +1,5 @@
 import { UserError } from "../core/user_error.ts";
+import { plural } from "../core/plural.ts";
 import { type LawName, type ScalingLaw, scalingLaw } from "./laws.ts";
 import { paramsForTokens } from "./frontier.ts";
 import { dataConstrainedLoss, effectiveTokens } from "./data_constrained.ts";
@@ -238,11 +239,6 @@ function explain(plan: SizePlan): string {
       } parameters and up`
       : ""
   }.`;
-}
-
-/** "1 head", "8 heads". */
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
 function positive(name: string, value: number): void {

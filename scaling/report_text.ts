@@ -1,4 +1,5 @@
-import { plural, type SizePlan } from "./plan.ts";
+import { plural } from "../core/plural.ts";
+import type { SizePlan } from "./plan.ts";
 import type { ConfigReport } from "./config_report.ts";
 import { compact, fixed, perplexity, scientific, withCommas } from "./format.ts";
 import type { SeedComparison } from "./seed_setups.ts";

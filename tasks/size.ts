@@ -22,7 +22,7 @@ import {
   seedComparisonToJson,
 } from "../scaling/mod.ts";
 // The shards owner has not re-exported it from pipeline/mod.ts yet.
-import { openShards } from "../pipeline/shards/reader.ts";
+import { openStore } from "../pipeline/store/reader.ts";
 
 const USAGE = `usage: deno task size (--tokens N | --data DIR/tokens.zarr | --flops C) [options]
        deno task size --model-d D [--layers L] [--vocab V] [--tokens N] [options]
@@ -76,7 +76,7 @@ await runTask(async () => {
     throw new UserError(`--${budgets[0]} and --${budgets[1]}: give only one budget`);
   }
   // The store's train split is the unique data; its vocabulary is the one the model must use.
-  const store = flags.data === undefined ? undefined : await openShards(String(flags.data));
+  const store = flags.data === undefined ? undefined : await openStore(String(flags.data));
   const options: PlanOptions = {
     law,
     block,

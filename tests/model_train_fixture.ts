@@ -1,12 +1,12 @@
 /**
- * An in-memory token store with the `Shards` interface, for the training-loop tests that need a store but not
+ * An in-memory token store with the `TokenStore` interface, for the training-loop tests that need a store but not
  * a corpus: a sequence from a fixed order-1 Markov chain, so a model can learn something real from it.
  */
-import type { Shards, Split } from "../pipeline/mod.ts";
+import type { Split, TokenStore } from "../pipeline/mod.ts";
 import { Random } from "../model/gpt/random.ts";
 import type { TrainOptions } from "../model/train/loop.ts";
 
-export interface MemoryStore extends Shards {
+export interface MemoryStore extends TokenStore {
   /** The store's folder (holds the tokenizer.json the run copies). */
   readonly path: string;
 }

@@ -5,7 +5,7 @@
  */
 import { initBackend } from "../model/backend/init.ts";
 import { train } from "../model/train/loop.ts";
-import { openShards, tokenizeCorpus } from "../pipeline/mod.ts";
+import { openStore, tokenizeCorpus } from "../pipeline/mod.ts";
 import { assert } from "./assert.ts";
 
 /** Entropy (nats) of the token frequencies of a split: the loss of the best context-free model. */
@@ -14,7 +14,7 @@ async function unigramEntropy(
   split: "train" | "val",
   vocab: number,
 ): Promise<number> {
-  const shards = await openShards(path);
+  const shards = await openStore(path);
   const counts = new Float64Array(vocab);
   let total = 0;
   for await (const window of shards.iterate(split, 4096)) {

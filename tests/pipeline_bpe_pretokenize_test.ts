@@ -3,8 +3,8 @@
  * `tokenizers` package): the same words for random Unicode, the corpus and the hard strings.
  */
 import { byteLevelAlphabet, byteLevelPreTokenizer } from "tokenizers";
-import { BYTE_TO_CHAR, charToByte, utf8Encode } from "../pipeline/bpe/byte_level.ts";
-import { preTokenize } from "../pipeline/bpe/pretokenize.ts";
+import { BYTE_TO_CHAR, charToByte, utf8Encode } from "../pipeline/bpe/_byte_level.ts";
+import { preTokenize } from "../pipeline/bpe/_pretokenize.ts";
 import { assertEquals } from "./assert.ts";
 import {
   corpusSentences,

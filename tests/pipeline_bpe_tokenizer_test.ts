@@ -4,8 +4,8 @@
  */
 import { END_OF_TEXT, Tokenizer, trainBpe } from "../pipeline/mod.ts";
 import { UserError } from "../core/mod.ts";
-import { mergeWord } from "../pipeline/bpe/merge_word.ts";
-import { PairTable } from "../pipeline/bpe/pair_table.ts";
+import { mergeWord } from "../pipeline/bpe/_merge_word.ts";
+import { PairTable } from "../pipeline/bpe/_pair_table.ts";
 import { assert, assertEquals, assertRejects, assertThrows } from "./assert.ts";
 import {
   corpusSentences,

@@ -92,7 +92,7 @@ Deno.test("the incremental merge loop learns exactly the merges of a naive recou
     const minFrequency = trial % 2;
     const tokenizer = await trainBpe(docs, { vocabSize: 400, minFrequency });
     const words = new Map<string, number>();
-    const { preTokenize } = await import("../pipeline/bpe/pretokenize.ts");
+    const { preTokenize } = await import("../pipeline/bpe/_pretokenize.ts");
     for (const doc of docs) {
       for (const word of preTokenize(doc)) words.set(word, (words.get(word) ?? 0) + 1);
     }

@@ -2,9 +2,9 @@
  * WordIndex, the words-from-text-ranges hash set behind the word counts and the encoder's cache,
  * against a plain Map on random words (through several rehashes), long words and clear().
  */
-import { WordIndex } from "../pipeline/bpe/word_index.ts";
-import { utf8Length, WordCounter } from "../pipeline/bpe/word_counter.ts";
-import { preTokenize } from "../pipeline/bpe/pretokenize.ts";
+import { WordIndex } from "../pipeline/bpe/_word_index.ts";
+import { utf8Length, WordCounter } from "../pipeline/bpe/_word_counter.ts";
+import { preTokenize } from "../pipeline/bpe/_pretokenize.ts";
 import { assertEquals } from "./assert.ts";
 import { randomText, seededRandom } from "./pipeline_bpe_fixtures.ts";
 

@@ -1,6 +1,6 @@
 import { assert, assertEquals } from "./assert.ts";
-import { globToRegExp, hasGlobMagic, splitGlob } from "../pipeline/sources/glob.ts";
-import { resolveInputs } from "../pipeline/sources/input_files.ts";
+import { globToRegExp, hasGlobMagic, splitGlob } from "../pipeline/sources/_glob.ts";
+import { resolveInputs } from "../pipeline/sources/_input_files.ts";
 import { withTempDir, writeFiles } from "./pipeline_sources_fixtures.ts";
 
 function matches(pattern: string, paths: string[]): string[] {

@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "./assert.ts";
-import { looksLikeTar, readTar } from "../pipeline/sources/tar_reader.ts";
+import { looksLikeTar, readTar } from "../pipeline/sources/_tar_reader.ts";
 import { readDocuments } from "../pipeline/sources/mod.ts";
 import { randomText, run, withTempDir, writeFiles } from "./pipeline_sources_fixtures.ts";
 

@@ -1,7 +1,7 @@
 import { assertEquals } from "./assert.ts";
 import { parquetWriteBuffer } from "hyparquet-writer";
-import { decodeUtf8, toWellFormed, utf8Length } from "../pipeline/sources/utf8.ts";
-import { lineBatches } from "../pipeline/sources/lines.ts";
+import { decodeUtf8, toWellFormed, utf8Length } from "../pipeline/sources/_utf8.ts";
+import { lineBatches } from "../pipeline/sources/_lines.ts";
 import { readDocuments } from "../pipeline/sources/mod.ts";
 import type { ReadStats } from "../pipeline/sources/mod.ts";
 import { collect, run, withTempDir, writeFiles } from "./pipeline_sources_fixtures.ts";

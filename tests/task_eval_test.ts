@@ -4,7 +4,7 @@ import { readCheckpointInfo } from "../model/run/checkpoint.ts";
 import { evaluate } from "../model/inference/evaluate.ts";
 import { loadRun } from "../model/run/run_folder.ts";
 import { train } from "../model/train/loop.ts";
-import { openShards, tokenizeCorpus } from "../pipeline/mod.ts";
+import { openStore, tokenizeCorpus } from "../pipeline/mod.ts";
 import { assertAlmostEquals, assertEquals, assertStringIncludes } from "./assert.ts";
 import { tinyTrainOptions } from "./model_train_fixture.ts";
 import { runTaskProcess } from "./task_process.ts";
@@ -23,7 +23,7 @@ Deno.test("eval --json: val loss and perplexity of the whole val split, bits per
   assertEquals(code, 0, stderr);
   const result = JSON.parse(stdout);
   assertEquals(result.step, 6);
-  const shards = await openShards(data);
+  const shards = await openStore(data);
   // Every token but the first of each 9-token window is predicted once; the remainder is dropped.
   assertEquals(result.tokens, Math.floor((shards.tokens("val") - 1) / 8) * 8);
   assertAlmostEquals(result.val_ppl, Math.exp(result.val_loss), 1e-9 * result.val_ppl);

@@ -2,8 +2,8 @@
 import { runTaskProcess } from "./task_process.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "./assert.ts";
 import { planForTokens, planToJson } from "../scaling/mod.ts";
-import { syntheticDocuments, writeSyntheticStore } from "./pipeline_shards_fixtures.ts";
-import { openShards } from "../pipeline/shards/reader.ts";
+import { syntheticDocuments, writeSyntheticStore } from "./pipeline_store_fixtures.ts";
+import { openStore } from "../pipeline/store/reader.ts";
 
 async function size(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const result = await runTaskProcess("size", ...args);
@@ -42,7 +42,7 @@ Deno.test("size --data reads the train tokens and vocabulary of a real token sto
     await writeSyntheticStore(`${dir}/tokens.zarr`, syntheticDocuments(1500, 11), {
       chunkTokens: 2048,
     });
-    const trainTokens = (await openShards(dir)).tokens("train");
+    const trainTokens = (await openStore(dir)).tokens("train");
     const { code, stdout, stderr } = await size(
       "--data",
       `${dir}/tokens.zarr`,

@@ -12,7 +12,7 @@ import {
   readStoreArrays,
   referenceStore,
   trainSmallTokenizer,
-} from "./pipeline_shards_fixtures.ts";
+} from "./pipeline_store_fixtures.ts";
 
 const task = fromFileUrl(new URL("../tasks/tokenize.ts", import.meta.url));
 const work = await Deno.makeTempDir();

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import type { Shards, Split } from "../../pipeline/mod.ts";
+import type { Split, TokenStore } from "../../pipeline/mod.ts";
 import { UserError } from "../../core/user_error.ts";
 import type { GptModel } from "../gpt/gpt.ts";
 import { backendLimits, type MemoryLimits, microBatchFor } from "../train/memory_budget.ts";
@@ -48,12 +48,12 @@ export interface Evaluation {
 }
 
 /**
- * Evaluates `model` on consecutive windows of `model.config.ctx + 1` tokens from `shards` (`Shards.iterate`:
+ * Evaluates `model` on consecutive windows of `model.config.ctx + 1` tokens from `shards` (`TokenStore.iterate`:
  * deterministic, non-overlapping, the last partial window dropped), in batches, without gradients.
  *
  * @example
  * ```ts
- * import { openShards, tokenizeCorpus } from "../../pipeline/mod.ts";
+ * import { openStore, tokenizeCorpus } from "../../pipeline/mod.ts";
  * import { initBackend, microGpt } from "../mod.ts";
  * await initBackend("cpu");
  * const dir = await Deno.makeTempDir();
@@ -62,7 +62,7 @@ export interface Evaluation {
  * await Deno.writeTextFile(`${dir}/cat.txt`, lines.join("\n"));
  * const text = { inputs: [`${dir}/cat.txt`], splitLines: true, vocabSize: 260, valFraction: 0.2 };
  * await tokenizeCorpus({ ...text, outDir: `${dir}/data` });
- * const shards = await openShards(`${dir}/data`);
+ * const shards = await openStore(`${dir}/data`);
  * const model = microGpt({ layers: 1, modelD: 16, heads: 2, vocab: 260, ctx: 8, block: "original" });
  * const { valLoss, valPpl, bitsPerByte } = await evaluate(model, shards);
  * console.log(valLoss, valPpl, bitsPerByte); // untrained: about ln 260 = 5.56 nats, perplexity 260
@@ -72,7 +72,7 @@ export interface Evaluation {
  */
 export async function evaluate(
   model: GptModel,
-  shards: Shards,
+  shards: TokenStore,
   options: EvaluateOptions = {},
 ): Promise<Evaluation> {
   const split = options.split ?? "val";
@@ -105,7 +105,7 @@ export async function evaluate(
 
 async function evaluateWindows(
   model: GptModel,
-  shards: Shards,
+  shards: TokenStore,
   split: Split,
   maxWindows: number,
   batchSize: number,

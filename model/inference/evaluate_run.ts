@@ -1,4 +1,4 @@
-import { openShards } from "../../pipeline/mod.ts";
+import { openStore } from "../../pipeline/mod.ts";
 import { UserError } from "../../core/user_error.ts";
 import { evaluate, type Evaluation } from "./evaluate.ts";
 import { loadRun, requireTrainedTokenizer, storeTokenizerFile } from "../run/run_folder.ts";
@@ -30,7 +30,7 @@ export async function evaluateRun(
   const run = await loadRun(options.path);
   try {
     const data = options.data ?? trainPlanFromJson(run.info, run.checkpoint).data;
-    const shards = await openShards(data);
+    const shards = await openStore(data);
     if (shards.vocabSize !== run.config.vocab) {
       throw new UserError(
         `${shards.path}: vocabulary ${shards.vocabSize}, but ${run.checkpoint} has vocab ${run.config.vocab}`,

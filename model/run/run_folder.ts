@@ -1,4 +1,5 @@
-import { type Shards, Tokenizer } from "../../pipeline/mod.ts";
+import { Tokenizer, type TokenStore } from "../../pipeline/mod.ts";
+import { sha256Hex } from "../../core/sha256.ts";
 import { UserError } from "../../core/user_error.ts";
 import { writeFileAtomic } from "../../core/atomic_file.ts";
 import {
@@ -22,19 +23,11 @@ export interface TokenizerFile {
   sha256: string;
 }
 
-/** Hex sha256 of some bytes. */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(
-    await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>),
-  );
-  return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /**
  * The tokenizer a store was encoded with: `tokenizer.json` beside `tokens.zarr` (the store folder given to
  * `--data`, or the parent of a `.zarr` path). Its sha256 must match the store's `tokenizer_sha256` attribute.
  */
-export async function storeTokenizerFile(shards: Shards): Promise<TokenizerFile> {
+export async function storeTokenizerFile(shards: TokenStore): Promise<TokenizerFile> {
   const base = shards.path.replace(/\/+$/, "");
   const candidates = [`${base}/${TOKENIZER_FILE}`];
   if (/\.zarr$/.test(base)) candidates.unshift(`${parentOf(base)}/${TOKENIZER_FILE}`);

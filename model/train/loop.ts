@@ -1,5 +1,6 @@
 import { UserError } from "../../core/user_error.ts";
 import { writeFileAtomic } from "../../core/atomic_file.ts";
+import { plural } from "../../core/plural.ts";
 import { type GptModel, microGpt } from "../gpt/gpt.ts";
 import { Random } from "../gpt/random.ts";
 import { evaluate, type Evaluation } from "../inference/evaluate.ts";
@@ -67,7 +68,7 @@ export interface TrainResult {
 }
 
 /**
- * Trains a GPT on a token store: random windows from `train` (`Shards.batch`), gradients averaged over `accum`
+ * Trains a GPT on a token store: random windows from `train` (`TokenStore.batch`), gradients averaged over `accum`
  * micro-batches, clipped by global norm, AdamW with the warmup-cosine schedule; evals on a fixed prefix of
  * `val`; checkpoints, `metrics.jsonl` and `loss.svg` in the run folder. A non-finite loss or gradient norm
  * stops the run before the update (the parameters stay those of the last good step, which is saved) with a
@@ -279,7 +280,6 @@ async function runLoop(
 /** The line that says what is trained: the model, the steps and batches, the run folder. */
 function describeRun(plan: TrainPlan, runDir: string): string {
   const { config } = plan;
-  const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
   return `model: ${plural(config.layers, "layer")}, model_d ${config.modelD}, ${
     plural(config.heads, "head")
   }, ` +

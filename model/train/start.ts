@@ -1,4 +1,4 @@
-import { openShards, type Shards } from "../../pipeline/mod.ts";
+import { openStore, type TokenStore } from "../../pipeline/mod.ts";
 import { UserError } from "../../core/user_error.ts";
 import { type CheckpointInfo, readCheckpointInfo, resolveCheckpoint } from "../run/checkpoint.ts";
 import {
@@ -21,13 +21,13 @@ export interface StartRequest extends TrainRequest {
   /** A run folder to continue from its newest checkpoint. */
   resume?: string;
   /** The token store, when already open; otherwise the one `data` names. */
-  shards?: Shards;
+  shards?: TokenStore;
 }
 
 /** A run ready to train: its settings, store, folder, tokenizer, and the checkpoint it resumes from. */
 export interface RunStart {
   plan: TrainPlan;
-  shards: Shards;
+  shards: TokenStore;
   runDir: string;
   /** The store's tokenizer (copied into the run folder). */
   tokenizer: TokenizerFile;
@@ -44,7 +44,7 @@ export async function startRun(
   request: StartRequest,
   log: (line: string) => void,
 ): Promise<RunStart> {
-  let plan: TrainPlan, shards: Shards, runDir: string;
+  let plan: TrainPlan, shards: TokenStore, runDir: string;
   let resumeFrom: RunStart["resumeFrom"];
   if (request.resume !== undefined) {
     runDir = request.resume;
@@ -52,7 +52,7 @@ export async function startRun(
     const info = await readCheckpointInfo(path);
     resumeFrom = { path, info };
     const stored = trainPlanFromJson(info, path);
-    shards = request.shards ?? await openShards(request.data ?? stored.data);
+    shards = request.shards ?? await openStore(request.data ?? stored.data);
     const resumed = resumePlan(stored, request, shards.tokens("train"), path);
     plan = resumed.plan;
     for (const change of resumed.changes) log(`resume: ${change}`);
@@ -62,7 +62,7 @@ export async function startRun(
       );
     }
   } else {
-    shards = request.shards ?? await openShards(request.data ?? DEFAULT_DATA);
+    shards = request.shards ?? await openStore(request.data ?? DEFAULT_DATA);
     plan = planTraining(
       { ...request, data: request.data ?? shards.path },
       { path: shards.path, vocabSize: shards.vocabSize, trainTokens: shards.tokens("train") },

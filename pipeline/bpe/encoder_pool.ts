@@ -2,8 +2,8 @@
  * Encodes batches of documents on several Workers (one per core is the usual choice), returning
  * each batch's results in input order.
  */
-import type { EncoderRequest, EncoderResponse } from "./encoder_worker.ts";
-import { startWorker } from "../module_worker.ts";
+import type { EncoderRequest, EncoderResponse } from "./_encoder_worker.ts";
+import { startWorker } from "../_module_worker.ts";
 
 interface Pending {
   resolve: (response: { ids: Uint32Array; offsets: Float64Array }) => void;
@@ -18,9 +18,12 @@ interface Pending {
  * @example
  * ```ts
  * import { EncoderPool } from "./encoder_pool.ts";
- * const pool = new EncoderPool(await Deno.readTextFile("tokenizer.json"), navigator.hardwareConcurrency);
+ * import { trainBpe } from "./train.ts";
+ * const tokenizer = await trainBpe(["first document", "second document"], { vocabSize: 300 });
+ * const pool = new EncoderPool(tokenizer.toJson(), navigator.hardwareConcurrency);
  * const [first, second] = await pool.encode(["first document", "second document"]);
  * pool.close();
+ * console.assert(first.length > 0 && second.length > 0);
  * ```
  */
 export class EncoderPool {
@@ -37,7 +40,7 @@ export class EncoderPool {
     }
     for (let k = 0; k < workers; k++) {
       const worker = startWorker(
-        new URL("./encoder_worker.ts", import.meta.url),
+        new URL("./_encoder_worker.ts", import.meta.url),
         "encoder worker",
         {
           onReply: (response: EncoderResponse) => this.#settle(response),

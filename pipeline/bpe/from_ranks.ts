@@ -5,7 +5,7 @@
  * is recovered by running BPE on each token's own bytes with the tokens ranked before it, until two
  * parts remain: those two are the merge that makes it.
  */
-import { BYTE_TO_CHAR } from "./byte_level.ts";
+import { BYTE_TO_CHAR } from "./_byte_level.ts";
 import type { AddedToken } from "./special_tokens.ts";
 import { Tokenizer } from "./tokenizer.ts";
 

@@ -3,14 +3,15 @@
  * Hugging Face `tokenizer.json` (so the `tokenizers` library gives the same ids for the same text).
  */
 import { UserError } from "../../core/user_error.ts";
-import { BYTE_TO_CHAR, charToByte, utf8Encode } from "./byte_level.ts";
-import { mergeWord, type RankedMerges } from "./merge_word.ts";
-import { PairTable } from "./pair_table.ts";
-import { wordEnd } from "./pretokenize.ts";
+import { BYTE_TO_CHAR, charToByte, utf8Encode } from "./_byte_level.ts";
+import { mergeWord, type RankedMerges } from "./_merge_word.ts";
+import { PairTable } from "./_pair_table.ts";
+import { wordEnd } from "./_pretokenize.ts";
 import { AddedTokenMatcher } from "./special_tokens.ts";
 import { type BpeDefinition, readTokenizerJson, writeTokenizerJson } from "./tokenizer_json.ts";
-import { WordIndex } from "./word_index.ts";
+import { WordIndex } from "./_word_index.ts";
 import { writeFileAtomic } from "../../core/atomic_file.ts";
+import { grow } from "../../core/grow.ts";
 
 /** The document separator GPT-2 uses, our one special token by default. */
 export const END_OF_TEXT = "<|endoftext|>";
@@ -44,9 +45,13 @@ const encoder = new TextEncoder();
  * @example
  * ```ts
  * import { Tokenizer } from "./tokenizer.ts";
- * const tokenizer = await Tokenizer.load("data/default/tokenizer.json");
+ * import { trainBpe } from "./train.ts";
+ * const path = await Deno.makeTempFile({ suffix: ".json" });
+ * await (await trainBpe(["Hello world", "Hello there"], { vocabSize: 300 })).save(path);
+ * const tokenizer = await Tokenizer.load(path); // e.g. data/default/tokenizer.json
  * const ids = tokenizer.encode("Hello world<|endoftext|>");
- * tokenizer.decode(ids); // "Hello world<|endoftext|>"
+ * console.assert(tokenizer.decode(ids) === "Hello world<|endoftext|>");
+ * await Deno.remove(path);
  * ```
  */
 export class Tokenizer {
@@ -221,11 +226,7 @@ export class Tokenizer {
   }
 
   #push(id: number): void {
-    if (this.#length === this.#out.length) {
-      const grown = new Uint32Array(this.#out.length * 2);
-      grown.set(this.#out);
-      this.#out = grown;
-    }
+    if (this.#length === this.#out.length) this.#out = grow(this.#out, this.#length + 1);
     this.#out[this.#length++] = id;
   }
 
@@ -242,17 +243,14 @@ export class Tokenizer {
       let entry = cache.find(text, i, j);
       if (entry === -1) entry = this.#cacheWord(text, i, j);
       const start = this.#cacheStarts[entry], end = this.#cacheStarts[entry + 1];
-      if (this.#length + end - start > this.#out.length) this.#grow(end - start);
+      // Checked here, not only inside grow: this runs once per word of the corpus.
+      if (this.#length + end - start > this.#out.length) {
+        this.#out = grow(this.#out, this.#length + end - start);
+      }
       const out = this.#out, ids = this.#cacheIds;
       for (let k = start; k < end; k++) out[this.#length++] = ids[k];
       i = j;
     }
-  }
-
-  #grow(extra: number): void {
-    const grown = new Uint32Array(Math.max(this.#out.length * 2, this.#length + extra));
-    grown.set(this.#out);
-    this.#out = grown;
   }
 
   // Encodes the word text[from, to) and adds it to the cache (emptied first when full); returns
@@ -269,17 +267,9 @@ export class Tokenizer {
     }
     const n = this.#encodeWord(text, from, to);
     const entry = this.#cache.add(text, from, to);
-    if (entry + 2 > this.#cacheStarts.length) {
-      const starts = new Int32Array(this.#cacheStarts.length * 2);
-      starts.set(this.#cacheStarts);
-      this.#cacheStarts = starts;
-    }
+    this.#cacheStarts = grow(this.#cacheStarts, entry + 2);
     const start = this.#cacheStarts[entry];
-    if (start + n > this.#cacheIds.length) {
-      const ids = new Uint32Array(Math.max(start + n, this.#cacheIds.length * 2));
-      ids.set(this.#cacheIds.subarray(0, start));
-      this.#cacheIds = ids;
-    }
+    this.#cacheIds = grow(this.#cacheIds, start + n, { keep: start });
     this.#cacheIds.set(this.#symbols.subarray(0, n), start);
     this.#cacheStarts[entry + 1] = start + n;
     return entry;

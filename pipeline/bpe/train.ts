@@ -1,7 +1,7 @@
 /**
  * Training a byte-level BPE tokenizer from a stream of documents: count pre-tokenized words while
- * the documents stream past (word_counter.ts), then learn merges over the distinct words
- * (merge_loop.ts). Documents are read once.
+ * the documents stream past (_word_counter.ts), then learn merges over the distinct words
+ * (_merge_loop.ts). Documents are read once.
  *
  * Ids: the special tokens come first (`<|endoftext|>` is id 0, the convention of Hugging Face's
  * trainer), then the 256 bytes in the order of their GPT-2 stand-in characters, then the merged
@@ -9,11 +9,12 @@
  * smaller ids, as in Hugging Face, so the same input always gives the same tokenizer.json.
  */
 import { UserError } from "../../core/user_error.ts";
-import { BYTE_TO_CHAR, BYTES_IN_ALPHABET_ORDER, utf8Encode } from "./byte_level.ts";
-import { learnMerges, type WordTable } from "./merge_loop.ts";
+import { BYTE_TO_CHAR, BYTES_IN_ALPHABET_ORDER, utf8Encode } from "./_byte_level.ts";
+import { learnMerges, type WordTable } from "./_merge_loop.ts";
 import { END_OF_TEXT, Tokenizer } from "./tokenizer.ts";
-import { countWords, type CountWordsOptions } from "./count_words.ts";
-import type { WordCounter } from "./word_counter.ts";
+import { countWords, type CountWordsOptions } from "./_count_words.ts";
+import type { WordCounter } from "./_word_counter.ts";
+import { grow } from "../../core/grow.ts";
 
 /** Settings of `trainBpe`. */
 export interface TrainBpeOptions {
@@ -163,11 +164,7 @@ function toWordTable(counter: WordCounter, byteId: Int32Array): WordTable {
     if (bytes.length < 3 * word.length) bytes = new Uint8Array(3 * word.length);
     const n = utf8Encode(word, 0, word.length, bytes);
     if (n < 2) continue;
-    if (at + n > symbols.length) {
-      const bigger = new Int32Array(Math.max(at + n, Math.ceil(symbols.length * 1.5)));
-      bigger.set(symbols);
-      symbols = bigger;
-    }
+    symbols = grow(symbols, at + n, { factor: 1.5 });
     starts[w] = at;
     lengths[w] = n;
     wordCounts[w++] = counts[entry];

@@ -1,6 +1,6 @@
 /** Which reader a file or archive member needs, from its name and, where the name is silent, its bytes. */
-import { type Compression, sniffCompression } from "./compression.ts";
-import { looksLikeTar } from "./tar_reader.ts";
+import { type Compression, sniffCompression } from "./_compression.ts";
+import { looksLikeTar } from "./_tar_reader.ts";
 
 /** What a (decompressed) stream holds. */
 export type Container = "tar" | "jsonl" | "parquet" | "text";

@@ -1,7 +1,7 @@
 /** `readDocuments`: the one entry point of the sources, tying input resolution and the readers together. */
-import { locateDefaultCorpus } from "./default_corpus.ts";
+import { locateDefaultCorpus } from "./_default_corpus.ts";
 import { documentsOnly, readPartItems } from "./read_part.ts";
-import { resolveInputs } from "./input_files.ts";
+import { resolveInputs } from "./_input_files.ts";
 import type {
   DocumentSource,
   InputFile,
@@ -27,11 +27,14 @@ import type {
  * @example
  * ```ts
  * import { readDocuments } from "./read_documents.ts";
- * const source = await readDocuments(["data/openwebtext.tar.xz"]);
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/corpus.jsonl`, '{"text": "one"}\n{"text": "two"}\n');
+ * const source = await readDocuments([`${dir}/corpus.jsonl`]); // or data/openwebtext.tar.xz
  * for await (const document of source) {
  *   // ... source.stats.inputBytes / source.totalBytes is the progress
  * }
  * console.log(source.stats.documents, source.stats.invalidUtf8);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function readDocuments(

@@ -1,5 +1,5 @@
 /** Reading a piece of a source on its own, in any thread: a part, or an archive member. */
-import { defaultCorpusFileDocuments } from "./default_corpus_reader.ts";
+import { defaultCorpusFileDocuments } from "./_default_corpus_reader.ts";
 import type { ArchiveMember, ReadContext, SourceItem, SourcePart } from "./types.ts";
 
 /**
@@ -23,7 +23,7 @@ export async function* readPartItems(
     yield* defaultCorpusFileDocuments(part.path, part.bytes, context.stats);
     return;
   }
-  const { fileDocuments } = await import("./documents.ts");
+  const { fileDocuments } = await import("./_documents.ts");
   yield* fileDocuments(part.file, context);
 }
 
@@ -32,7 +32,7 @@ export async function* readMember(
   member: ArchiveMember,
   context: ReadContext,
 ): AsyncGenerator<string> {
-  const { memberDocuments } = await import("./documents.ts");
+  const { memberDocuments } = await import("./_documents.ts");
   yield* documentsOnly(
     memberDocuments(member, { stats: context.stats, splitLines: context.splitLines }),
   );
