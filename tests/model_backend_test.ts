@@ -1,7 +1,16 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { BACKENDS, initBackend, parseBackend } from "../model/backend/init.ts";
+import { BACKENDS, chooseBackend, initBackend, parseBackend } from "../model/backend/init.ts";
+import { activeBlas } from "../model/backend/native/native_backend.ts";
 import { UserError } from "../core/user_error.ts";
-import { assertAlmostEquals, assertEquals, assertMatch, assertThrows } from "./assert.ts";
+import {
+  assert,
+  assertAlmostEquals,
+  assertEquals,
+  assertMatch,
+  assertRejects,
+  assertThrows,
+} from "./assert.ts";
+import { withoutBlas } from "./model_native_fixture.ts";
 
 const a = [[1, 2, 3], [4, 5, 6]];
 const b = [[1, -1], [0.5, 2], [-3, 1]];
@@ -36,11 +45,63 @@ Deno.test({
   },
 });
 
-Deno.test("parseBackend accepts the three names and refuses others naming the flag", () => {
+Deno.test("parseBackend accepts auto and the four backends and refuses others naming the flag", () => {
+  assertEquals([...BACKENDS], ["auto", "webgpu", "native", "wasm", "cpu"]);
   for (const name of BACKENDS) assertEquals(parseBackend(name), name);
   assertThrows(
     () => parseBackend("webgl"),
     UserError,
-    "--backend: expected one of webgpu, wasm, cpu",
+    "--backend: expected one of auto, webgpu, native, wasm, cpu",
   );
+});
+
+/** Runs `fn` with MICROGPT_BLAS set to `value`, then restores it. */
+async function withBlasVariable<T>(value: string, fn: () => Promise<T>): Promise<T> {
+  const saved = Deno.env.get("MICROGPT_BLAS");
+  Deno.env.set("MICROGPT_BLAS", value);
+  try {
+    return await fn();
+  } finally {
+    if (saved === undefined) Deno.env.delete("MICROGPT_BLAS");
+    else Deno.env.set("MICROGPT_BLAS", saved);
+  }
+}
+
+Deno.test({
+  name: "native starts on BLAS, describes its library, computes; wasm gets its own kernels back",
+  ignore: withoutBlas,
+  async fn() {
+    assertMatch(await initBackend("native"), /^native \(.+, \/.+\)$/);
+    assertEquals(tf.getBackend(), "wasm");
+    assert(activeBlas() !== null, "the native backend is active");
+    (await matMulOn()).forEach((v, i) => assertAlmostEquals(v, product.flat()[i], 1e-5));
+    await initBackend("wasm");
+    assertEquals(activeBlas(), null);
+    (await matMulOn()).forEach((v, i) => assertAlmostEquals(v, product.flat()[i], 1e-5));
+  },
+});
+
+Deno.test({
+  name: "auto picks native here (a software WebGPU adapter, BLAS loads) and says why in its line",
+  ignore: withoutBlas || !("gpu" in navigator),
+  async fn() {
+    const pick = await chooseBackend();
+    assertEquals(pick.backend, "native");
+    assertMatch(pick.reason, /software fallback; BLAS loaded$/);
+    assertMatch(await initBackend("auto"), /^native \(.*\); picked by auto \(no GPU: /);
+    await initBackend("cpu");
+  },
+});
+
+Deno.test("without a BLAS library auto falls back to wasm with the hint; native is a one-line error", async () => {
+  await withBlasVariable("/nonexistent/libopenblas.so.0", async () => {
+    const pick = await chooseBackend();
+    assertEquals(pick.backend, "wasm");
+    assertMatch(pick.reason, /the BLAS library failed to load \(\/nonexistent\/libopenblas\.so\.0: /);
+    assertMatch(await initBackend("auto"), /^wasm .*; picked by auto \(/);
+    const error = await assertRejects(() => initBackend("native"), UserError);
+    assertMatch(error.message, /^--backend native: the BLAS library failed to load/);
+    assert(!error.message.includes("\n"), "one line");
+  });
+  await initBackend("cpu");
 });
