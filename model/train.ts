@@ -30,6 +30,7 @@ import {
   type TrainRequest,
 } from "./train_plan.ts";
 import { writeFileAtomic } from "../core/atomic_file.ts";
+import { lockFolder } from "../core/writer_lock.ts";
 
 /** How to run `train`: the request (flags), where to write, and hooks for the task and the tests. */
 export interface TrainOptions extends TrainRequest {
@@ -107,8 +108,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let shards: Shards;
   let runDir: string;
   let resumeFrom: string | undefined;
+  // One writer per run folder (core/writer_lock.ts), released when train() returns or throws.
+  using writerLock = new DisposableStack();
   if (options.resume !== undefined) {
     runDir = options.resume;
+    writerLock.use(await lockFolder(runDir, { create: false })); // before the checkpoint is read
     resumeFrom = await resolveCheckpoint(runDir);
     const info = await readCheckpointInfo(resumeFrom);
     const stored = planFromJson(info.training, configFromJson(info.config), {
@@ -148,6 +152,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       `${shards.path}: its vocabulary (${shards.vocabSize}) differs from the model's (${plan.config.vocab})`,
     );
   }
+  if (resumeFrom === undefined) writerLock.use(await lockFolder(runDir)); // a new run, once planned
   const tokenizer = await storeTokenizer(shards);
   await prepareRunFolder(runDir, tokenizer, resumeFrom !== undefined);
   return await runLoop({ options, plan, shards, runDir, resumeFrom, tokenizer, log });

@@ -4,6 +4,7 @@ import { readDocuments } from "../sources/mod.ts";
 import type { DocumentSource } from "../sources/types.ts";
 import { UserError } from "../../core/user_error.ts";
 import { writeFileAtomic } from "../../core/atomic_file.ts";
+import { lockFolder } from "../../core/writer_lock.ts";
 import { innerChunkTokens, MAX_INNER_CHUNK_TOKENS } from "./chunk_codec.ts";
 import { prepareOutput } from "./output_directory.ts";
 import type { Split } from "./split_hash.ts";
@@ -134,6 +135,8 @@ export async function tokenizeCorpus(options: TokenizeOptions): Promise<Tokenize
     };
     const storePath = join(options.outDir, STORE_NAME);
     const tokenizerPath = join(options.outDir, TOKENIZER_NAME);
+    // One writer per --out (core/writer_lock.ts), taken before the first write, held to the end.
+    using _writerLock = await lockFolder(options.outDir, { create: !options.resume });
     const existing = await prepareOutput(options.outDir, run, {
       overwrite: options.overwrite ?? false,
       resume: options.resume ?? false,
