@@ -1,4 +1,4 @@
-/** End-to-end tests of `deno task eval`: a run trained in-process on a small store, the task spawned with -P. */
+/** End-to-end tests of `deno task eval`: a run trained in-process on a small store, the task spawned as deno.json runs it. */
 import { initBackend } from "../model/backend.ts";
 import { readCheckpointInfo } from "../model/checkpoint.ts";
 import { evaluate } from "../model/evaluate.ts";
