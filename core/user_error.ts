@@ -5,7 +5,19 @@
  * @example
  * ```ts
  * import { UserError } from "./user_error.ts";
- * throw new UserError("--vocab: expected a whole number, got 'abc'");
+ * function parseVocab(text: string): number {
+ *   const vocab = Number(text);
+ *   if (!Number.isInteger(vocab)) {
+ *     throw new UserError(`--vocab: expected a whole number, got '${text}'`);
+ *   }
+ *   return vocab;
+ * }
+ * try {
+ *   parseVocab("abc");
+ * } catch (error) {
+ *   // A task prints "error: --vocab: expected a whole number, got 'abc'" and exits 1.
+ *   if (!(error instanceof UserError)) throw error;
+ * }
  * ```
  */
 export class UserError extends Error {
