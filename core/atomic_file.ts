@@ -27,6 +27,15 @@ export async function syncDirectory(directory: string): Promise<void> {
  * sees the old file or the whole new one.
  * `knownDirectories` remembers directories already created;
  * `syncDirectory` (default true) flushes the directory after the rename.
+ *
+ * @example
+ * ```ts
+ * import { writeFileAtomic } from "./atomic_file.ts";
+ * const folder = await Deno.makeTempDir();
+ * await writeFileAtomic(`${folder}/run/config.json`, JSON.stringify({ layers: 4 })); // makes run/
+ * JSON.parse(await Deno.readTextFile(`${folder}/run/config.json`)); // { layers: 4 }
+ * await Deno.remove(folder, { recursive: true });
+ * ```
  */
 export async function writeFileAtomic(
   path: string,

@@ -5,11 +5,18 @@
  * @example
  * ```ts
  * import { UserError } from "./user_error.ts";
+ * function parseVocab(text: string): number {
+ *   const vocab = Number(text);
+ *   if (!Number.isInteger(vocab)) {
+ *     throw new UserError(`--vocab: expected a whole number, got '${text}'`);
+ *   }
+ *   return vocab;
+ * }
  * try {
- *   throw new UserError("--vocab: expected a whole number, got 'abc'");
+ *   parseVocab("abc");
  * } catch (error) {
+ *   // A task prints "error: --vocab: expected a whole number, got 'abc'" and exits 1.
  *   if (!(error instanceof UserError)) throw error;
- *   console.error(error.message); // a task prints the message alone, then exits with code 1
  * }
  * ```
  */

@@ -1,11 +1,12 @@
 import { UserError } from "../core/user_error.ts";
 import { type LawName, type ScalingLaw, scalingLaw } from "./laws.ts";
 import { tokensForParams } from "./frontier.ts";
-import { dataConstrainedLoss, effectiveTokens } from "./data_constrained.ts";
+import { effectiveTokens } from "./data_constrained.ts";
+import { type LossPrediction, predictLossFor } from "./loss_prediction.ts";
 import { DEFAULT_CTX, type FlopsPerToken, flopsPerToken } from "./flops.ts";
 import { type Block, type ParamBreakdown, paramBreakdown } from "./params.ts";
 import { defaultHeads } from "./heads.ts";
-import { recommendVocab, type VocabRules } from "./vocabulary.ts";
+import { type VocabRecommendation, vocabRecommendation, type VocabRules } from "./vocabulary.ts";
 import type { ModelConfig } from "./search.ts";
 
 /** One configuration to describe; heads and vocabulary may be left to the defaults. */
@@ -40,8 +41,10 @@ export interface ConfigReport {
   breakdown: ParamBreakdown;
   /** Training FLOPs per token, 6N and Appendix F. */
   flopsPerToken: FlopsPerToken;
-  /** Tao et al.'s vocabulary for this body. */
+  /** Tao et al.'s vocabulary for this body (= `vocabRecommendation.vocab`). */
   vocabRecommended: number;
+  /** The law's own figure for the body and the limit that decided instead of it, if any. */
+  vocabRecommendation: VocabRecommendation;
   /** The token budget for which this model is compute-optimal under `law`. */
   optimalTokens: number;
   /** The FLOP budget at which this model is compute-optimal under `law`. */
@@ -54,8 +57,11 @@ export interface ConfigReport {
     effectiveTokens: number;
     tokensPerParam: number;
     trainingFlops: { sixN: number; appendixF: number };
-    predictedLoss: number;
-    predictedPerplexity: number;
+    /** Null when no prediction is made (`prediction.withheld` says why). */
+    predictedLoss: number | null;
+    predictedPerplexity: number | null;
+    /** The whole prediction, with whether it extrapolates and why it may be withheld. */
+    prediction: LossPrediction;
   };
 }
 
@@ -73,8 +79,8 @@ export function describeConfig(query: ConfigQuery): ConfigReport {
   const law = scalingLaw(query.law ?? "chinchilla");
   const block = query.block ?? "original";
   const body = paramBreakdown({ layers: query.layers, modelD: query.modelD, vocab: 1, block });
-  const vocabRecommended = recommendVocab(query.modelD, body.nonVocab, query);
-  const vocab = query.vocab ?? vocabRecommended;
+  const vocabAdvice = vocabRecommendation(query.modelD, body.nonVocab, query);
+  const vocab = query.vocab ?? vocabAdvice.vocab;
   const breakdown = paramBreakdown({ layers: query.layers, modelD: query.modelD, vocab, block });
   const heads = query.heads ?? defaultHeads(query.modelD);
   const perToken = flopsPerToken({ ...query, vocab, heads, block, ctx: query.ctx ?? DEFAULT_CTX });
@@ -84,7 +90,8 @@ export function describeConfig(query: ConfigQuery): ConfigReport {
     model: { layers: query.layers, modelD: query.modelD, heads, vocab, params, block },
     breakdown,
     flopsPerToken: perToken,
-    vocabRecommended,
+    vocabRecommended: vocabAdvice.vocab,
+    vocabRecommendation: vocabAdvice,
     optimalTokens: tokensForParams(law.frontier, params),
     optimalFlops: law.frontier.computeForParams(params),
   };
@@ -97,7 +104,12 @@ export function describeConfig(query: ConfigQuery): ConfigReport {
       throw new UserError(`epochs must be at least 1, got ${epochs}`);
     }
     const tokensSeen = query.tokens * epochs;
-    const loss = dataConstrainedLoss(law.lossFit, params, tokensSeen, query.tokens);
+    const prediction = predictLossFor(law.lossFit, {
+      params,
+      tokensSeen,
+      uniqueTokens: query.tokens,
+      vocab,
+    });
     report.onTokens = {
       tokens: query.tokens,
       epochs,
@@ -108,8 +120,9 @@ export function describeConfig(query: ConfigQuery): ConfigReport {
         sixN: perToken.sixN * tokensSeen,
         appendixF: perToken.appendixF * tokensSeen,
       },
-      predictedLoss: loss,
-      predictedPerplexity: Math.exp(loss),
+      predictedLoss: prediction.loss,
+      predictedPerplexity: prediction.perplexity,
+      prediction,
     };
   }
   return report;

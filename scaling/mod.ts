@@ -31,6 +31,12 @@ export {
 export { type ComputeFrontier, paramsForTokens, tokensForParams } from "./frontier.ts";
 export { parametricFrontier, type ParametricLossFit, predictLoss } from "./parametric_loss.ts";
 export {
+  EXTRAPOLATION_LIMIT,
+  type LossPrediction,
+  type PredictionQuery,
+  predictLossFor,
+} from "./loss_prediction.ts";
+export {
   CHINCHILLA_APPROACH_1,
   CHINCHILLA_TABLE_3,
   chinchillaApproach1Frontier,
@@ -47,12 +53,15 @@ export {
   MUENNIGHOFF_C4_FIT,
 } from "./data_constrained.ts";
 export {
-  MAX_RECOMMENDED_VOCAB,
+  describeVocabRecommendation,
+  MAX_STORE_VOCAB,
   optimalVocabParams,
   recommendVocab,
   TAO_2024,
   tokensPerCharacter,
   vocabBounds,
+  type VocabRecommendation,
+  vocabRecommendation,
   type VocabRules,
 } from "./vocabulary.ts";
 export {

@@ -2,10 +2,15 @@ import { UserError } from "../core/user_error.ts";
 import { plural } from "../core/plural.ts";
 import { type LawName, type ScalingLaw, scalingLaw } from "./laws.ts";
 import { paramsForTokens } from "./frontier.ts";
-import { dataConstrainedLoss, effectiveTokens } from "./data_constrained.ts";
+import { effectiveTokens } from "./data_constrained.ts";
+import { predictLossFor } from "./loss_prediction.ts";
 import { DEFAULT_CTX, type FlopsPerToken, flopsPerToken } from "./flops.ts";
 import { paramBreakdown } from "./params.ts";
-import { recommendVocab } from "./vocabulary.ts";
+import {
+  describeVocabRecommendation,
+  type VocabRecommendation,
+  vocabRecommendation,
+} from "./vocabulary.ts";
 import {
   closestConfig,
   configAt,
@@ -35,10 +40,11 @@ export interface Alternative extends ModelConfig {
   tokensPerParam: number;
   /** 6·N·D training FLOPs with the plan's tokens. */
   flops: number;
-  /** Predicted loss with the plan's tokens (more parameters: more FLOPs). */
-  predictedLoss: number;
-  /** Predicted loss when it spends the chosen model's FLOPs instead (more parameters: fewer tokens). */
-  predictedLossSameFlops: number;
+  /** Predicted loss with the plan's tokens (more parameters: more FLOPs); null: none is made. */
+  predictedLoss: number | null;
+  /** Predicted loss when it spends the chosen model's FLOPs instead (more parameters: fewer
+   * tokens); null when none is made. */
+  predictedLossSameFlops: number | null;
 }
 
 /** What the size task prints: the budget, the law's optimum, the chosen micro_gpt and its neighbours. */
@@ -65,8 +71,11 @@ export interface SizePlan {
   requestedLayers: number;
   /** Whether `model.vocab` was fixed by the caller or picked by Tao et al.'s law. */
   vocabSource: "fixed" | "law";
-  /** Tao et al.'s vocabulary for the model's body, shown even when the vocabulary was fixed. */
+  /** Tao et al.'s vocabulary for the model's body, shown even when the vocabulary was fixed
+   * (= `vocabRecommendation.vocab`). */
   vocabRecommended: number;
+  /** The law's own figure for the body and the limit that decided instead of it, if any. */
+  vocabRecommendation: VocabRecommendation;
   /** Training FLOPs per token of the chosen model. */
   flopsPerToken: FlopsPerToken;
   /** Training FLOPs of the chosen model over `tokensSeen`. */
@@ -75,12 +84,15 @@ export interface SizePlan {
   tokensPerParam: number;
   /** Effective (fresh-equivalent) tokens per parameter. */
   effectiveTokensPerParam: number;
-  /** Nats per token from `law.lossFit` in Muennighoff et al.'s data-constrained form. */
-  predictedLoss: number;
-  /** exp(predictedLoss). */
-  predictedPerplexity: number;
+  /** Nats per token from `law.lossFit` in Muennighoff et al.'s data-constrained form; null when
+   * the figure could not be true of this run (see `predictLossFor`). */
+  predictedLoss: number | null;
+  /** exp(predictedLoss), or null. */
+  predictedPerplexity: number | null;
   /** True when the model is smaller than any the loss fit was made on. */
   extrapolated: boolean;
+  /** Why no loss is predicted (null when one is). */
+  lossWithheld: string | null;
   /** The chosen width and up to two narrower and two wider ones. */
   alternatives: Alternative[];
   /** One paragraph: why this model. */
@@ -151,9 +163,14 @@ function buildPlan(law: ScalingLaw, budget: Budget, options: PlanOptions): SizeP
   const ctx = options.ctx ?? DEFAULT_CTX;
   const { config: model, requestedLayers } = closestConfig(budget.paramsOptimal, options, options);
   const perToken = flopsPerToken({ ...model, ctx });
-  const lossAt = (params: number, tokensSeen: number) =>
-    dataConstrainedLoss(law.lossFit, params, tokensSeen, budget.tokens);
-  const predictedLoss = lossAt(model.params, budget.tokensSeen);
+  const predictionAt = (config: ModelConfig, tokensSeen: number) =>
+    predictLossFor(law.lossFit, {
+      params: config.params,
+      tokensSeen,
+      uniqueTokens: budget.tokens,
+      vocab: config.vocab,
+    });
+  const prediction = predictionAt(model, budget.tokensSeen);
   const modelFlops = 6 * model.params * budget.tokensSeen;
   const alternatives: Alternative[] = [];
   for (let step = -2; step <= 2; step++) {
@@ -164,21 +181,23 @@ function buildPlan(law: ScalingLaw, budget: Budget, options: PlanOptions): SizeP
       ...other,
       tokensPerParam: budget.tokensSeen / other.params,
       flops: 6 * other.params * budget.tokensSeen,
-      predictedLoss: lossAt(other.params, budget.tokensSeen),
-      predictedLossSameFlops: lossAt(other.params, modelFlops / (6 * other.params)),
+      predictedLoss: predictionAt(other, budget.tokensSeen).loss,
+      predictedLossSameFlops: predictionAt(other, modelFlops / (6 * other.params)).loss,
     });
   }
+  const vocabAdvice = vocabRecommendation(
+    model.modelD,
+    paramBreakdown({ ...model, vocab: 1 }).nonVocab,
+    options,
+  );
   const plan: SizePlan = {
     law,
     ...budget,
     model,
     requestedLayers,
     vocabSource: options.vocab === undefined ? "law" : "fixed",
-    vocabRecommended: recommendVocab(
-      model.modelD,
-      paramBreakdown({ ...model, vocab: 1 }).nonVocab,
-      options,
-    ),
+    vocabRecommended: vocabAdvice.vocab,
+    vocabRecommendation: vocabAdvice,
     flopsPerToken: perToken,
     trainingFlops: {
       sixN: perToken.sixN * budget.tokensSeen,
@@ -186,9 +205,10 @@ function buildPlan(law: ScalingLaw, budget: Budget, options: PlanOptions): SizeP
     },
     tokensPerParam: budget.tokensSeen / model.params,
     effectiveTokensPerParam: budget.effectiveTokens / model.params,
-    predictedLoss,
-    predictedPerplexity: Math.exp(predictedLoss),
-    extrapolated: model.params < law.lossFit.smallestFittedParams,
+    predictedLoss: prediction.loss,
+    predictedPerplexity: prediction.perplexity,
+    extrapolated: prediction.extrapolated,
+    lossWithheld: prediction.withheld,
     alternatives,
     explanation: "",
   };
@@ -213,13 +233,17 @@ function explain(plan: SizePlan): string {
     : ` (${
       plural(model.layers, "layer")
     } rather than ${plan.requestedLayers}: even model_d 64 is too big with ${plan.requestedLayers})`;
-  const vocab = plan.vocabSource === "law"
-    ? `vocabulary ${withCommas(model.vocab)} from the vocabulary law of Tao et al. 2024 for its ${
-      compact(model.params - model.vocab * model.modelD)
-    } non-vocabulary parameters`
-    : `the given vocabulary ${withCommas(model.vocab)} (Tao et al. 2024 would pick ${
-      withCommas(plan.vocabRecommended)
-    } for this body)`;
+  const advice = plan.vocabRecommendation;
+  const nonVocab = compact(model.params - model.vocab * model.modelD);
+  const vocab = plan.vocabSource === "fixed"
+    ? `the given vocabulary ${withCommas(model.vocab)} (${describeVocabRecommendation(advice)})`
+    : advice.limit === null
+    ? `vocabulary ${
+      withCommas(model.vocab)
+    } from the vocabulary law of Tao et al. 2024 for its ${nonVocab} non-vocabulary parameters`
+    : `vocabulary ${withCommas(model.vocab)}, ${advice.limit} (Tao et al. 2024's law says ${
+      withCommas(advice.lawVocab)
+    } for its ${nonVocab} non-vocabulary parameters; the limit decides, not the law)`;
   return `${budget}: the ${law.name} law (${law.description}) puts the compute-optimal model at ${
     compact(plan.paramsOptimal)
   } parameters. The closest micro_gpt is ${
@@ -228,14 +252,21 @@ function explain(plan: SizePlan): string {
     withCommas(model.params)
   } parameters, ${fixed(plan.tokensPerParam, 1)} tokens seen per parameter, ${
     scientific(plan.trainingFlops.sixN)
-  } training FLOPs (6N). ${law.lossFit.name} predicts a loss of ${
-    fixed(plan.predictedLoss)
-  } nats per token (perplexity ${
+  } training FLOPs (6N). ${lossSentence(plan)}`;
+}
+
+/** What the borrowed loss fit says of the chosen model, or why it says nothing. */
+function lossSentence(plan: SizePlan): string {
+  const fit = plan.law.lossFit;
+  if (plan.predictedLoss === null || plan.predictedPerplexity === null) {
+    return `${fit.name} makes no loss prediction for this run: ${plan.lossWithheld}.`;
+  }
+  return `${fit.name} predicts a loss of ${fixed(plan.predictedLoss)} nats per token (perplexity ${
     perplexity(plan.predictedPerplexity)
   }) in its own units (MassiveText tokens), so compare it across widths, not with a measured perplexity${
     plan.extrapolated
       ? `; it is also an extrapolation, as the fit saw models of ${
-        compact(law.lossFit.smallestFittedParams)
+        compact(fit.smallestFittedParams)
       } parameters and up`
       : ""
   }.`;

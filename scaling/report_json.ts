@@ -20,6 +20,8 @@ export function planToJson(plan: SizePlan): Record<string, unknown> {
     requested_layers: plan.requestedLayers,
     vocab_source: plan.vocabSource,
     vocab_recommended: plan.vocabRecommended,
+    vocab_law: plan.vocabRecommendation.lawVocab,
+    vocab_limit: plan.vocabRecommendation.limit,
     flops_per_token: {
       six_n: plan.flopsPerToken.sixN,
       appendix_f: plan.flopsPerToken.appendixF,
@@ -34,6 +36,7 @@ export function planToJson(plan: SizePlan): Record<string, unknown> {
     predicted_loss: plan.predictedLoss,
     predicted_perplexity: plan.predictedPerplexity,
     loss_extrapolated: plan.extrapolated,
+    predicted_loss_withheld: plan.lossWithheld,
     alternatives: plan.alternatives.map((alt) => ({
       ...modelJson(alt),
       tokens_per_param: alt.tokensPerParam,
@@ -65,6 +68,8 @@ export function configReportToJson(report: ConfigReport): Record<string, unknown
       ctx: report.flopsPerToken.ctx,
     },
     vocab_recommended: report.vocabRecommended,
+    vocab_law: report.vocabRecommendation.lawVocab,
+    vocab_limit: report.vocabRecommendation.limit,
     optimal_tokens: report.optimalTokens,
     optimal_flops: report.optimalFlops,
   };
@@ -79,6 +84,8 @@ export function configReportToJson(report: ConfigReport): Record<string, unknown
       training_flops: { six_n: on.trainingFlops.sixN, appendix_f: on.trainingFlops.appendixF },
       predicted_loss: on.predictedLoss,
       predicted_perplexity: on.predictedPerplexity,
+      loss_extrapolated: on.prediction.extrapolated,
+      predicted_loss_withheld: on.prediction.withheld,
     });
   }
   return json;

@@ -2,6 +2,8 @@ import { plural } from "../core/plural.ts";
 import type { SizePlan } from "./plan.ts";
 import type { ConfigReport } from "./config_report.ts";
 import { compact, fixed, perplexity, scientific, withCommas } from "./format.ts";
+import { describeVocabRecommendation } from "./vocabulary.ts";
+import type { LossPrediction } from "./loss_prediction.ts";
 import type { SeedComparison } from "./seed_setups.ts";
 
 // Labels are padded to one column so the report reads as a table.
@@ -32,9 +34,11 @@ export function formatPlan(plan: SizePlan): string {
       `layers ${model.layers}, model_d ${model.modelD}, heads ${model.heads}, vocab ${
         withCommas(model.vocab)
       } (${
-        plan.vocabSource === "law"
+        plan.vocabSource === "fixed"
+          ? `fixed; ${describeVocabRecommendation(plan.vocabRecommendation)}`
+          : plan.vocabRecommendation.limit === null
           ? "Tao et al. 2024 vocabulary law"
-          : `fixed; the vocabulary law says ${withCommas(plan.vocabRecommended)}`
+          : describeVocabRecommendation(plan.vocabRecommendation)
       }), block ${model.block}`,
     ),
     row(
@@ -56,15 +60,12 @@ export function formatPlan(plan: SizePlan): string {
     ),
     row(
       "loss",
-      `${fixed(plan.predictedLoss, 3)} nats/token, perplexity ${
-        perplexity(plan.predictedPerplexity)
-      } (${plan.law.lossFit.name} fit; its units, for comparing widths${
-        plan.extrapolated
-          ? `; extrapolated below the ${
-            compact(plan.law.lossFit.smallestFittedParams)
-          } parameters it was fitted on`
-          : ""
-      })`,
+      lossText(plan.law.lossFit, {
+        loss: plan.predictedLoss,
+        perplexity: plan.predictedPerplexity,
+        extrapolated: plan.extrapolated,
+        withheld: plan.lossWithheld,
+      }, "; its units, for comparing widths"),
     ),
   ];
   if (model.layers !== plan.requestedLayers) {
@@ -105,10 +106,7 @@ export function formatConfigReport(report: ConfigReport): string {
         fixed(report.optimalTokens / model.params, 1)
       } tokens per parameter; ${report.law.name}: ${report.law.description})`,
     ),
-    row(
-      "vocab law",
-      `Tao et al. 2024 would pick ${withCommas(report.vocabRecommended)} for this body`,
-    ),
+    row("vocab law", describeVocabRecommendation(report.vocabRecommendation)),
   ];
   const on = report.onTokens;
   if (on) {
@@ -125,15 +123,28 @@ export function formatConfigReport(report: ConfigReport): string {
           scientific(on.trainingFlops.appendixF)
         } (Appendix F); ${fixed(on.tokensPerParam, 1)} tokens seen per parameter`,
       ),
-      row(
-        "loss",
-        `${fixed(on.predictedLoss, 3)} nats/token, perplexity ${
-          perplexity(on.predictedPerplexity)
-        } (${report.law.lossFit.name} fit)`,
-      ),
+      row("loss", lossText(report.law.lossFit, on.prediction)),
     );
   }
   return lines.join("\n");
+}
+
+/** The loss row: the fit's figure, or "no prediction" and why. */
+function lossText(
+  fit: SizePlan["law"]["lossFit"],
+  prediction: LossPrediction,
+  units = "",
+): string {
+  if (prediction.loss === null || prediction.perplexity === null) {
+    return `no prediction: ${prediction.withheld} (${fit.name} fit)`;
+  }
+  return `${fixed(prediction.loss, 3)} nats/token, perplexity ${
+    perplexity(prediction.perplexity)
+  } (${fit.name} fit${units}${
+    prediction.extrapolated
+      ? `; extrapolated below the ${compact(fit.smallestFittedParams)} parameters it was fitted on`
+      : ""
+  })`;
 }
 
 function flopsPerTokenText(flops: SizePlan["flopsPerToken"]): string {
@@ -162,8 +173,8 @@ function alternativesTable(plan: SizePlan): string {
     withCommas(alt.params),
     fixed(alt.tokensPerParam, 1),
     scientific(alt.flops),
-    fixed(alt.predictedLoss, 3),
-    fixed(alt.predictedLossSameFlops, 3),
+    alt.predictedLoss === null ? "-" : fixed(alt.predictedLoss, 3),
+    alt.predictedLossSameFlops === null ? "-" : fixed(alt.predictedLossSameFlops, 3),
   ]);
   const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i].length)));
   return [header, ...rows].map((r) =>

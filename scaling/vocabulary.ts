@@ -1,4 +1,5 @@
 import { UserError } from "../core/user_error.ts";
+import { withCommas } from "./format.ts";
 
 /**
  * The vocabulary law of Tao et al. (2024), "Scaling Laws with Vocabulary: Larger Models Deserve
@@ -20,8 +21,11 @@ export const TAO_2024 = {
   tokensPerCharacter: { a: 0.00639222, b: -0.15811069, c: 1.20470122 },
 } as const;
 
-/** The largest vocabulary uint16 token shards can hold, as the recommendation's upper limit. */
-export const MAX_RECOMMENDED_VOCAB = 65_535;
+/**
+ * The largest vocabulary a token store holds: its ids are uint16 up to 65,536 ids and uint32 above
+ * (`dtypeForVocab` in the pipeline), so 2^32. This, not uint16, is the ceiling of a recommendation.
+ */
+export const MAX_STORE_VOCAB = 2 ** 32;
 
 /** Practical limits of a recommended vocabulary. */
 export interface VocabRules {
@@ -45,7 +49,10 @@ export function optimalVocabParams(nonVocabParams: number): number {
     (nonVocabParams / TAO_2024.anchorNonVocabParams) ** TAO_2024.gamma;
 }
 
-/** The smallest and largest vocabulary the rules allow: [256 + specials, 65,535], both multiples. */
+/**
+ * The smallest and largest vocabulary a byte-level tokenizer and the store allow:
+ * [256 + specials, 2^32], both rounded inwards to the multiple.
+ */
 export function vocabBounds(rules: VocabRules = {}): { min: number; max: number } {
   const specials = rules.specialTokens ?? 1;
   const multiple = rules.vocabMultiple ?? 64;
@@ -57,14 +64,78 @@ export function vocabBounds(rules: VocabRules = {}): { min: number; max: number 
   }
   return {
     min: Math.ceil((256 + specials) / multiple) * multiple,
-    max: Math.floor(MAX_RECOMMENDED_VOCAB / multiple) * multiple,
+    max: Math.floor(MAX_STORE_VOCAB / multiple) * multiple,
   };
+}
+
+/** A recommended vocabulary, and what decided it: Tao et al.'s law, or a limit the law ran into. */
+export interface VocabRecommendation {
+  /** The vocabulary to use. */
+  vocab: number;
+  /** What the law says: N_v^opt / d rounded to the multiple, before any limit. */
+  lawVocab: number;
+  /**
+   * The limit that decided instead of the law, in words (e.g. "the byte-level floor (256 bytes +
+   * 1 special token, rounded up to a multiple of 64)"), or null when the law decided.
+   */
+  limit: string | null;
 }
 
 /**
  * The vocabulary Tao et al.'s law recommends for a model of width `modelD` with `nonVocabParams`
- * non-vocabulary parameters: N_v^opt / d, rounded to the nearest multiple and kept within
- * `vocabBounds`.
+ * non-vocabulary parameters (N_v^opt / d, rounded to the nearest multiple), and, where it falls
+ * outside `vocabBounds`, the bound that decided instead, named.
+ *
+ * @example
+ * ```ts
+ * import { vocabRecommendation } from "./vocabulary.ts";
+ * vocabRecommendation(64, 49_600); // { vocab: 320, lawVocab: 192, limit: "the byte-level floor (...)" }
+ * ```
+ */
+export function vocabRecommendation(
+  modelD: number,
+  nonVocabParams: number,
+  rules: VocabRules = {},
+): VocabRecommendation {
+  const { min, max } = vocabBounds(rules);
+  const multiple = rules.vocabMultiple ?? 64;
+  const specials = rules.specialTokens ?? 1;
+  const lawVocab = Math.round(optimalVocabParams(nonVocabParams) / modelD / multiple) * multiple;
+  const rounded = (bound: number, exact: number, way: string) =>
+    bound === exact ? "" : `, rounded ${way} to a multiple of ${multiple}`;
+  if (lawVocab < min) {
+    const tokens = `${specials} special token${specials === 1 ? "" : "s"}`;
+    return {
+      vocab: min,
+      lawVocab,
+      limit: `the byte-level floor (256 bytes + ${tokens}${rounded(min, 256 + specials, "up")})`,
+    };
+  }
+  if (lawVocab > max) {
+    return {
+      vocab: max,
+      lawVocab,
+      limit: `the token store's ceiling (uint32 ids${rounded(max, MAX_STORE_VOCAB, "down")})`,
+    };
+  }
+  return { vocab: lawVocab, lawVocab, limit: null };
+}
+
+/**
+ * One clause for a report: what Tao et al.'s law picks for the body, or, where a limit decided,
+ * the law's figure, the limit's and its name, saying that the limit decided, not the law.
+ */
+export function describeVocabRecommendation(advice: VocabRecommendation): string {
+  if (advice.limit === null) {
+    return `Tao et al. 2024 would pick ${withCommas(advice.vocab)} for this body`;
+  }
+  return `Tao et al. 2024's law says ${withCommas(advice.lawVocab)} for this body; ${
+    withCommas(advice.vocab)
+  } is ${advice.limit}, so that limit decides, not the law`;
+}
+
+/**
+ * The vocabulary to use for a body: `vocabRecommendation(...).vocab`.
  *
  * @example
  * ```ts
@@ -77,10 +148,7 @@ export function recommendVocab(
   nonVocabParams: number,
   rules: VocabRules = {},
 ): number {
-  const { min, max } = vocabBounds(rules);
-  const multiple = rules.vocabMultiple ?? 64;
-  const vocab = Math.round(optimalVocabParams(nonVocabParams) / modelD / multiple) * multiple;
-  return Math.min(max, Math.max(min, vocab));
+  return vocabRecommendation(modelD, nonVocabParams, rules).vocab;
 }
 
 /**

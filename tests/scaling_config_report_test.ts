@@ -29,6 +29,7 @@ Deno.test("describeConfig predicts the loss on given tokens and fills in heads a
   const on = report.onTokens!;
   assertEquals(on.tokensSeen, 1.4e7 * 60);
   assert(on.effectiveTokens < on.tokensSeen && on.effectiveTokens > 15 * 1.4e7);
+  assert(on.predictedLoss !== null && on.predictedPerplexity !== null, on.prediction.withheld!);
   assertAlmostEquals(on.predictedPerplexity, Math.exp(on.predictedLoss), 1e-9);
   assertEquals(
     describeConfig({ layers: 4, modelD: 384, heads: 12, vocab: 8000 }).model.params,

@@ -29,6 +29,7 @@ Deno.test("planForTokens: the law's optimum for the effective tokens, and the mo
       assertAlmostEquals(plan.flops, 6 * plan.paramsOptimal * plan.tokensSeen, 1e-3);
       const perToken = flopsPerToken({ ...plan.model, ctx: 128 });
       assertEquals(plan.trainingFlops.appendixF, perToken.appendixF * plan.tokensSeen);
+      assert(plan.predictedLoss !== null && plan.predictedPerplexity !== null, plan.lossWithheld!);
       assertAlmostEquals(plan.predictedPerplexity, Math.exp(plan.predictedLoss), 1e-9);
     }
   }
@@ -37,15 +38,15 @@ Deno.test("planForTokens: the law's optimum for the effective tokens, and the mo
 Deno.test("the neighbouring widths show the trade-off: more parameters help at fixed tokens only", () => {
   const plan = planForTokens(1e9);
   assertEquals(plan.alternatives.map((a) => a.modelD), [832, 896, 960, 1024, 1088]);
-  const losses = plan.alternatives.map((a) => a.predictedLoss);
+  const losses = plan.alternatives.map((a) => a.predictedLoss!);
   for (let i = 1; i < losses.length; i++) assert(losses[i] < losses[i - 1], "wider is better");
   const chosen = plan.alternatives.find((a) => a.modelD === plan.model.modelD)!;
   assertEquals(chosen.predictedLossSameFlops, plan.predictedLoss);
   // At equal FLOPs the loss curve is nearly flat around the optimum: no width wins by much.
   for (const alt of plan.alternatives) {
-    assert(alt.predictedLossSameFlops > plan.predictedLoss - 0.01, `d ${alt.modelD}`);
+    assert(alt.predictedLossSameFlops! > plan.predictedLoss! - 0.01, `d ${alt.modelD}`);
   }
-  assert(plan.alternatives[0].predictedLossSameFlops > plan.predictedLoss);
+  assert(plan.alternatives[0].predictedLossSameFlops! > plan.predictedLoss!);
 });
 
 Deno.test("repeated data: more epochs buy less and less, and the law sizes for the effective tokens", () => {

@@ -1,4 +1,4 @@
-/** End-to-end tests of `deno task eval`: a run trained in-process on a small store, the task spawned with -P. */
+/** End-to-end tests of `deno task eval`: a run trained in-process on a small store, the task spawned as deno.json runs it. */
 import { initBackend } from "../model/backend/init.ts";
 import { readCheckpointInfo } from "../model/run/checkpoint.ts";
 import { evaluate } from "../model/inference/evaluate.ts";

@@ -1,13 +1,27 @@
-/** Runs a task as a user would: `deno run -P tasks/NAME.ts ARGS` from the repository root, output captured. */
+/** Runs a task as a user would: its `deno task NAME` command line from deno.json, output captured. */
 import { fileURLToPath } from "node:url";
 
-/** The repository root (where deno.json and its permission set live). */
+/** The repository root (where deno.json and its tasks live). */
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
-/** The command for `deno run -P tasks/<name>.ts ...args` (spawn it to signal it). */
+const TASKS: Record<string, string> = JSON.parse(Deno.readTextFileSync(`${ROOT}/deno.json`)).tasks;
+
+/**
+ * The arguments of `deno` in deno.json's task `name` ("run --allow-read ... tasks/NAME.ts"), so a
+ * test grants a task exactly the permissions a user's `deno task NAME` does.
+ */
+export function taskArgs(name: string): string[] {
+  const [deno, ...args] = TASKS[name]?.split(/\s+/) ?? [];
+  if (deno !== "deno" || args[0] !== "run") {
+    throw new Error(`deno.json: no 'deno run' task ${name}`);
+  }
+  return args;
+}
+
+/** The command for `deno task <name> ...args` without deno task's own echo (spawn it to signal it). */
 export function taskCommand(name: string, args: string[]): Deno.Command {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-P", `tasks/${name}.ts`, ...args],
+    args: [...taskArgs(name), ...args],
     cwd: ROOT,
     stdout: "piped",
     stderr: "piped",
@@ -15,18 +29,12 @@ export function taskCommand(name: string, args: string[]): Deno.Command {
   });
 }
 
-/**
- * Decoded output of a finished task process. Deno's own line that permissions in deno.json are
- * experimental is dropped from stderr: it is not the task's, and tests count the task's lines.
- */
+/** Decoded output of a finished task process: everything it printed, Deno's own lines included. */
 export function decodeOutput(
   output: Deno.CommandOutput,
 ): { code: number; stdout: string; stderr: string } {
   const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  const stderr = decode(output.stderr).split("\n")
-    .filter((line) => !line.includes("Permissions in the config file is an experimental feature"))
-    .join("\n");
-  return { code: output.code, stdout: decode(output.stdout), stderr };
+  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
 }
 
 /** Runs a task to the end. */

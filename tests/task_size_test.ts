@@ -82,3 +82,55 @@ Deno.test("size: bad input is one line on stderr and exit code 1", async () => {
     assertStringIncludes(stderr, message);
   });
 });
+
+Deno.test("size with Llama2-70B's shape recommends the law's vocabulary, not a uint16 cap", async () => {
+  const args = ["--layers", "80", "--model-d", "8192", "--heads", "64"];
+  const text = await size(...args);
+  assertEquals([text.code, text.stderr], [0, ""]);
+  assertMatch(text.stdout, /vocab law\s+Tao et al\. 2024 would pick 215,424 for this body/);
+  assert(!text.stdout.includes("65,472"), text.stdout);
+  const json = JSON.parse((await size(...args, "--json")).stdout);
+  assertEquals([json.vocab_recommended, json.vocab_law, json.vocab_limit], [
+    215_424,
+    215_424,
+    null,
+  ]);
+  assertEquals(json.model.vocab, 215_424);
+});
+
+Deno.test("size names the limit, not the law, where the byte-level floor decides", async () => {
+  const text = await size("--layers", "1", "--model-d", "64");
+  assertEquals(text.code, 0, text.stderr);
+  assertStringIncludes(
+    text.stdout,
+    "Tao et al. 2024's law says 192 for this body; 320 is the byte-level floor",
+  );
+  assertStringIncludes(text.stdout, "so that limit decides, not the law");
+});
+
+Deno.test("size on a tiny budget makes no loss prediction and says why; --json gives null", async () => {
+  const text = await size("--tokens", "5M");
+  assertEquals(text.code, 0, text.stderr);
+  assertMatch(text.stdout, /loss\s+no prediction: .*more than 10× below the 70M/);
+  assertStringIncludes(text.stdout, "Approach 3 makes no loss prediction for this run");
+  assert(!text.stdout.includes("predicts a loss"), text.stdout);
+  const json = JSON.parse((await size("--tokens", "5M", "--json")).stdout);
+  assertEquals(json.predicted_loss, null);
+  assertStringIncludes(json.predicted_loss_withheld, "uniform guess over the vocabulary");
+  const described = JSON.parse(
+    (await size(
+      "--layers",
+      "1",
+      "--model-d",
+      "64",
+      "--vocab",
+      "8000",
+      "--tokens",
+      "2.6M",
+      "--json",
+    ))
+      .stdout,
+  );
+  assertEquals(described.predicted_loss, null);
+  assertStringIncludes(described.predicted_loss_withheld, "above ln(8,000) = 8.99 nats");
+});

@@ -5,8 +5,7 @@
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "./assert.ts";
 import { tokenizeCorpus } from "../pipeline/mod.ts";
-import { decodeOutput, ROOT, taskCommand } from "./task_process.ts";
-import { fileURLToPath as fromFileUrl } from "node:url";
+import { decodeOutput, ROOT, taskArgs, taskCommand } from "./task_process.ts";
 import {
   makeReadOnly,
   readStoreArrays,
@@ -14,7 +13,6 @@ import {
   trainSmallTokenizer,
 } from "./pipeline_store_fixtures.ts";
 
-const task = fromFileUrl(new URL("../tasks/tokenize.ts", import.meta.url));
 const work = await Deno.makeTempDir();
 const tokenizerPath = `${work}/tokenizer.json`;
 await trainSmallTokenizer(tokenizerPath);
@@ -143,6 +141,27 @@ Deno.test("tokenize: Ctrl-C finishes the chunk in hand and exits cleanly; the sa
   assertEquals(await readStoreArrays(`${outDir}/tokens.zarr`), await referenceArrays());
 });
 
+Deno.test("tokenize: two runs into one --out started together: one writes, the other refuses at once", async () => {
+  const outDir = `${work}/together`;
+  const args = [...flags, "--out", outDir];
+  const children = [spawn(args), spawn(args)];
+  const outputs = children.map((child) => child.output());
+  // The refused one ends first: the other encodes 6000 documents in a few hundred chunks.
+  const first = await Promise.race(outputs.map((output, i) => output.then(() => i)));
+  const holder = children[1 - first];
+  const refused = decodeOutput(await outputs[first]);
+  assertEquals(refused.code, 1, refused.stderr);
+  const lines = refused.stderr.trim().split("\n");
+  assertEquals(lines.length, 1, refused.stderr);
+  assertStringIncludes(lines[0], `error: ${outDir} is being written by another process`);
+  assertStringIncludes(lines[0], `pid ${holder.pid}`);
+  const held = decodeOutput(await outputs[1 - first]);
+  assertEquals(held.code, 0, held.stderr);
+  assertStringIncludes(held.stdout, "(complete)");
+  // The refused run touched nothing: the store is the uninterrupted one.
+  assertEquals(await readStoreArrays(`${outDir}/tokens.zarr`), await referenceArrays());
+});
+
 Deno.test("tokenize: --json summary of a complete run, and of a run with nothing left to do", async () => {
   const outDir = `${work}/json`;
   const args = [...flags, "--max-docs", "500", "--chunk-tokens", "65536", "--out", outDir];
@@ -205,7 +224,9 @@ Deno.test("tokenize: a full disk stops with the failing path; the chunks written
   const mount = `${work}/small-disk`;
   await Deno.mkdir(mount);
   const script = `mount -t tmpfs -o size=96k tmpfs '${mount}' && cd '${ROOT}' && ` +
-    `'${Deno.execPath()}' run -P '${task}' ${flags.join(" ")} --out '${mount}/out'; ` +
+    `'${Deno.execPath()}' ${taskArgs("tokenize").join(" ")} ${
+      flags.join(" ")
+    } --out '${mount}/out'; ` +
     `code=$?; python3 -c "import json;print(json.dumps(json.load(open('${mount}/out/tokens.zarr/zarr.json'))['attributes']['resume']))"; ` +
     `ls '${mount}/out/tokens.zarr/train/tokens/c' | wc -l; exit $code`;
   const probe = await new Deno.Command("unshare", { args: ["-rm", "true"], stderr: "null" })

@@ -1,4 +1,4 @@
-/** End-to-end tests of `deno task train`: a small store of the default corpus, the task spawned with -P. */
+/** End-to-end tests of `deno task train`: a small store of the default corpus, the task spawned as deno.json runs it. */
 import { listCheckpoints, readCheckpointInfo } from "../model/run/checkpoint.ts";
 import { readMetrics } from "../model/run/metrics.ts";
 import { tokenizeCorpus } from "../pipeline/mod.ts";

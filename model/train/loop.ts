@@ -99,6 +99,7 @@ export interface TrainResult {
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const log = options.log ?? ((line: string) => console.error(line));
   const start = await startRun(options, log);
+  using _lock = start.lock;
   const model = microGpt(start.plan.config, start.plan.seed);
   const optimizer = new AdamW(model.params, { weightDecay: start.plan.weightDecay });
   let stepper: Stepper | null = null;

@@ -1,5 +1,6 @@
 import { openStore, type TokenStore } from "../../pipeline/mod.ts";
 import { UserError } from "../../core/user_error.ts";
+import { lockFolder } from "../../core/writer_lock.ts";
 import { type CheckpointInfo, readCheckpointInfo, resolveCheckpoint } from "../run/checkpoint.ts";
 import {
   prepareRunFolder,
@@ -33,6 +34,8 @@ export interface RunStart {
   tokenizer: TokenizerFile;
   /** The checkpoint a resumed run continues from (its JSON path and content), read once. */
   resumeFrom?: { path: string; info: CheckpointInfo };
+  /** The run folder's writer lock (core/writer_lock.ts): held until the training ends. */
+  lock: Disposable;
 }
 
 /**
@@ -46,8 +49,11 @@ export async function startRun(
 ): Promise<RunStart> {
   let plan: TrainPlan, shards: TokenStore, runDir: string;
   let resumeFrom: RunStart["resumeFrom"];
+  // Released here if the start fails; handed to the caller (`move`) when it succeeds.
+  using lock = new DisposableStack();
   if (request.resume !== undefined) {
     runDir = request.resume;
+    lock.use(await lockFolder(runDir, { create: false })); // before the checkpoint is read
     const path = await resolveCheckpoint(runDir);
     const info = await readCheckpointInfo(path);
     resumeFrom = { path, info };
@@ -78,6 +84,7 @@ export async function startRun(
   }
   const tokenizer = await storeTokenizerFile(shards);
   if (resumeFrom) requireTrainedTokenizer(tokenizer, shards.path, resumeFrom.path, resumeFrom.info);
+  if (resumeFrom === undefined) lock.use(await lockFolder(runDir)); // a new run, once planned
   await prepareRunFolder(runDir, tokenizer, resumeFrom !== undefined);
-  return { plan, shards, runDir, tokenizer, resumeFrom };
+  return { plan, shards, runDir, tokenizer, resumeFrom, lock: lock.move() };
 }

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { UserError } from "../../core/user_error.ts";
+import { WRITER_LOCK_FILE } from "../../core/writer_lock.ts";
 import { checkSameRun } from "./_resume.ts";
 import type { RunArguments } from "./store_attributes.ts";
 import { STORE_NAME, TOKENIZER_NAME } from "./_layout.ts";
@@ -70,7 +71,8 @@ export async function prepareOutput(
     checkSameRun(storePath, attributes, run);
     return await StoreWriter.open(storePath);
   }
-  const others = entries.filter((name) => name !== TOKENIZER_NAME && name !== DISCARDED);
+  const ours = [TOKENIZER_NAME, DISCARDED, WRITER_LOCK_FILE];
+  const others = entries.filter((name) => !ours.includes(name));
   if (others.length) {
     throw new UserError(
       `--out ${outDir} is not empty and holds no token store (found ${

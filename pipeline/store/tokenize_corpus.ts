@@ -32,6 +32,7 @@ import { type Tokenizer, trainBpe, type TrainReport } from "../bpe/mod.ts";
 import { type DocumentSource, readDocuments } from "../sources/mod.ts";
 import { UserError } from "../../core/user_error.ts";
 import { writeFileAtomic } from "../../core/atomic_file.ts";
+import { lockFolder } from "../../core/writer_lock.ts";
 import { sha256Hex } from "../../core/sha256.ts";
 import { prepareOutput } from "./_output_directory.ts";
 import type { Split } from "./split_hash.ts";
@@ -158,6 +159,8 @@ export async function tokenizeCorpus(options: TokenizeOptions): Promise<Tokenize
     const run = await runArguments(settings, source, given);
     const storePath = join(settings.outDir, STORE_NAME);
     const tokenizerPath = join(settings.outDir, TOKENIZER_NAME);
+    // One writer per --out (core/writer_lock.ts), taken before the first write, held to the end.
+    using _writerLock = await lockFolder(settings.outDir, { create: !settings.resume });
     const existing = await prepareOutput(settings.outDir, run, settings);
     const writer = existing ?? await StoreWriter.create(storePath, {
       run,
