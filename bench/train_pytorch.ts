@@ -9,6 +9,11 @@
  * reports. `OPENBLAS_CORETYPE` and `OPENBLAS_L2_SIZE`, set on this machine, select OpenBLAS's older Haswell
  * kernel: they are removed for the child process only, so it runs the processor's own kernel.
  *
+ * Where the time goes with 2 threads: torch's OpenMP pool and OpenBLAS's pthread pool both spin while they
+ * wait. On the 2 cores with other work running (load ≈ 6, December 2026) 2 threads took 375 s for the job
+ * against 54 s for 1 (40 steps: 57.5 s against 5.6 s; 8.0 s with OMP_WAIT_POLICY=PASSIVE): taking the
+ * faster run keeps such a run from becoming the anchor, but costs its minutes.
+ *
  * By hand: `deno run -A bench/train_pytorch.ts --data /tmp/owt2k [--steps 300] [--threads 1,2]`.
  */
 import { parseArgs } from "node:util";
