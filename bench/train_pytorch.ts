@@ -18,7 +18,7 @@
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { openShards, type Shards, type Split } from "../pipeline/mod.ts";
+import { openStore, type Split, type TokenStore } from "../pipeline/mod.ts";
 
 /** The job: the toolkit's training flags (model/train_plan.ts names), all required. */
 export interface PytorchJob {
@@ -40,8 +40,8 @@ export interface PytorchJob {
 
 /** Options of `pytorchAnchor`: the job, the store, and how to run Python. */
 export interface PytorchAnchorOptions extends PytorchJob {
-  /** The token store (an open `Shards`, or its folder). */
-  data: Shards | string;
+  /** The token store (an open `TokenStore`, or its folder). */
+  data: TokenStore | string;
   /** Thread counts to try (default [1, 2]); the fastest is the anchor. */
   threads?: number[];
   /** The interpreter (default `/usr/bin/python3`: Debian's, which has torch, not the first on PATH). */
@@ -96,7 +96,7 @@ export async function pytorchAnchor(options: PytorchAnchorOptions): Promise<Pyto
     log(`PyTorch anchor skipped: ${missing}`);
     return null;
   }
-  const shards = typeof options.data === "string" ? await openShards(options.data) : options.data;
+  const shards = typeof options.data === "string" ? await openStore(options.data) : options.data;
   const folder = await Deno.makeTempDir({ prefix: "pytorch-anchor-" });
   try {
     const streams = await exportSplits(shards, folder);
@@ -130,10 +130,10 @@ export interface ExportedSplits {
 /**
  * Writes the train and val tokens of `shards` to `folder/train.bin` and `folder/val.bin`, raw little-endian in
  * the store's dtype (uint16 up to 65,536 ids, else uint32), as numpy's `fromfile` reads them. Each split is
- * read as one window of all its tokens (`Shards.iterate` with a context of tokens − 1), so it is held in
+ * read as one window of all its tokens (`TokenStore.iterate` with a context of tokens − 1), so it is held in
  * memory once (4 bytes a token): meant for benchmark-sized stores.
  */
-export async function exportSplits(shards: Shards, folder: string): Promise<ExportedSplits> {
+export async function exportSplits(shards: TokenStore, folder: string): Promise<ExportedSplits> {
   const dtype = shards.vocabSize <= 65536 ? "uint16" : "uint32";
   const paths = { train: join(folder, "train.bin"), val: join(folder, "val.bin") };
   for (const split of ["train", "val"] as Split[]) {
@@ -144,7 +144,7 @@ export async function exportSplits(shards: Shards, folder: string): Promise<Expo
   return { ...paths, dtype };
 }
 
-async function wholeSplit(shards: Shards, split: Split): Promise<Int32Array> {
+async function wholeSplit(shards: TokenStore, split: Split): Promise<Int32Array> {
   const length = shards.tokens(split);
   if (length < 2) throw new Error(`${shards.path}: the ${split} split has ${length} tokens`);
   for await (const window of shards.iterate(split, length - 1)) return window;
@@ -165,7 +165,7 @@ function littleEndianBytes(values: Uint16Array | Uint32Array): Uint8Array {
 function referenceArgs(
   job: PytorchJob,
   streams: ExportedSplits,
-  shards: Shards,
+  shards: TokenStore,
   threads: number,
 ): string[] {
   const flags: Record<string, string | number> = {

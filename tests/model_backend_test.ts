@@ -97,7 +97,10 @@ Deno.test("without a BLAS library auto falls back to wasm with the hint; native 
   await withBlasVariable("/nonexistent/libopenblas.so.0", async () => {
     const pick = await chooseBackend();
     assertEquals(pick.backend, "wasm");
-    assertMatch(pick.reason, /the BLAS library failed to load \(\/nonexistent\/libopenblas\.so\.0: /);
+    assertMatch(
+      pick.reason,
+      /the BLAS library failed to load \(\/nonexistent\/libopenblas\.so\.0: /,
+    );
     assertMatch(await initBackend("auto"), /^wasm .*; picked by auto \(/);
     const error = await assertRejects(() => initBackend("native"), UserError);
     assertMatch(error.message, /^--backend native: the BLAS library failed to load/);

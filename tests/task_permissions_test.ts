@@ -2,6 +2,7 @@
  * The tasks' permissions: least privilege without Deno's "experimental" warning on every command,
  * and bare `deno test` stopping at once with the command to run.
  */
+import { blasCandidates } from "../model/backend/native/blas.ts";
 import { assert, assertEquals, assertStringIncludes } from "./assert.ts";
 import { ROOT, runTaskProcess, taskArgs } from "./task_process.ts";
 
@@ -33,6 +34,22 @@ Deno.test("each task grants files, environment and system info, never network or
       // A task may later be granted one library by path (--allow-ffi=PATH), never all of FFI.
       ffi: args.some((arg) => arg.startsWith("--allow-ffi=")) ? states.ffi : "prompt",
     }, name);
+  }
+});
+
+Deno.test("train, eval and generate may open exactly the BLAS libraries the native backend searches", () => {
+  const expected = new Set([
+    ...blasCandidates("linux", "x86_64"),
+    ...blasCandidates("linux", "aarch64"),
+    ...blasCandidates("darwin", "aarch64"),
+  ]);
+  for (const name of ["train", "eval", "generate"]) {
+    const flag = taskArgs(name).find((arg) => arg.startsWith("--allow-ffi="));
+    assert(flag, `${name} has no --allow-ffi=PATHS`);
+    assertEquals(new Set(flag.slice("--allow-ffi=".length).split(",")), expected, name);
+  }
+  for (const name of ["tokenize", "size"]) {
+    assert(!taskArgs(name).some((arg) => arg.startsWith("--allow-ffi")), `${name} needs no FFI`);
   }
 });
 

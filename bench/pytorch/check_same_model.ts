@@ -16,15 +16,15 @@
  *   deno run -A bench/pytorch/check_same_model.ts
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../../model/backend.ts";
-import { clipByGlobalNorm, globalNorm } from "../../model/clip.ts";
-import type { GptConfig } from "../../model/config.ts";
-import { microGpt } from "../../model/gpt.ts";
-import { AdamW } from "../../model/optimizer.ts";
-import { Random } from "../../model/random.ts";
-import { learningRate, type WarmupCosineSchedule } from "../../model/schedule.ts";
+import { initBackend } from "../../model/backend/init.ts";
+import { clipByGlobalNorm, globalNorm } from "../../model/train/clip.ts";
+import type { GptConfig } from "../../model/gpt/config.ts";
+import { microGpt } from "../../model/gpt/gpt.ts";
+import { AdamW } from "../../model/train/optimizer.ts";
+import { Random } from "../../model/gpt/random.ts";
+import { learningRate, type WarmupCosineSchedule } from "../../model/train/schedule.ts";
 
-const CONFIG: GptConfig = { layers: 2, modelD: 16, heads: 4, vocab: 50, ctx: 8, block: "seed" };
+const CONFIG: GptConfig = { layers: 2, modelD: 16, heads: 4, vocab: 50, ctx: 8, block: "original" };
 const BATCH = 3;
 // Large rates, so that a change is far above the float32 rounding of the parameter (ulp(1) / 0.1 ≈ 1e-6).
 const LRS = [1e-1, 5e-2];

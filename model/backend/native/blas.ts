@@ -52,8 +52,11 @@ export const BLAS_ENV = "MICROGPT_BLAS";
 /** What `apt-get` installs for the fast path (printed once when no BLAS is found). */
 export const BLAS_HINT = "apt-get install -y libopenblas0-pthread";
 
-/** The library files searched on this operating system, in order (after `MICROGPT_BLAS`). */
-export function blasCandidates(os: typeof Deno.build.os = Deno.build.os): string[] {
+/** The library files searched on an operating system and processor, in order (after `MICROGPT_BLAS`). */
+export function blasCandidates(
+  os: typeof Deno.build.os = Deno.build.os,
+  arch: typeof Deno.build.arch = Deno.build.arch,
+): string[] {
   if (os === "darwin") {
     return [
       "/System/Library/Frameworks/Accelerate.framework/Accelerate",
@@ -62,7 +65,6 @@ export function blasCandidates(os: typeof Deno.build.os = Deno.build.os): string
     ];
   }
   if (os === "linux") {
-    const arch = Deno.build.arch === "aarch64" ? "aarch64" : "x86_64";
     return [
       `/usr/lib/${arch}-linux-gnu/libopenblas.so.0`,
       "/usr/lib64/libopenblas.so.0",
