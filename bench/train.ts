@@ -15,6 +15,7 @@
  * Generation's figures are `deno task bench generate`.
  */
 import { parseArgs } from "node:util";
+import { initBackend } from "../model/backend/mod.ts";
 import type { GptConfig } from "../model/gpt/config.ts";
 import { pytorchAnchor, type PytorchJob } from "./train_pytorch.ts";
 import {
@@ -68,6 +69,7 @@ export async function run(args: string[]): Promise<void> {
   const lines: string[] = [];
   if (parts.has("pytorch")) lines.push(...await pytorchPart(values.data));
   if (typeof blas !== "string") {
+    console.error(`backend: ${await initBackend("native")}`);
     const figures: MachineFigures[] = [];
     if (parts.has("machine") || parts.has("cores")) {
       for (const workload of parts.has("cores") ? [MICRO_GPT_4, JOB_WORKLOAD] : [MICRO_GPT_4]) {

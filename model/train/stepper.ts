@@ -48,7 +48,7 @@ export async function createStepper(
     native,
     description: `updates: native passes, each batch split across ${count} thread${
       count === 1 ? "" : "s"
-    }${count === 1 ? " (BLAS on every core)" : " (one core each)"}`,
+    } (one core each)`,
     dispose: () => native.dispose(),
   };
 }

@@ -13,6 +13,26 @@ export function globalNorm(grads: Float32Array, count = grads.length): number {
   return Math.sqrt(sum);
 }
 
+/**
+ * Adds each of `shares` into `total` (the Workers' gradients into the main thread's) and returns
+ * √(Σ g²) of the sum, in the same pass over the last share.
+ */
+export function sumGradients(total: Float32Array, shares: readonly Float32Array[]): number {
+  if (shares.length === 0) return globalNorm(total);
+  for (let s = 0; s < shares.length - 1; s++) {
+    const share = shares[s];
+    for (let i = 0; i < total.length; i++) total[i] += share[i];
+  }
+  const last = shares[shares.length - 1];
+  let squares = 0;
+  for (let i = 0; i < total.length; i++) {
+    const g = total[i] + last[i];
+    total[i] = g;
+    squares += g * g;
+  }
+  return Math.sqrt(squares);
+}
+
 /** AdamW's hyper-parameters and the update count so far (optax's `count`). */
 export interface AdamWState {
   b1: number;
