@@ -98,14 +98,17 @@ Deno.test({
   ignore: withoutBlas,
   async fn() {
     await initBackend("wasm");
+    // m ≥ 16 rows go to BLAS; fewer stay on wasm's own kernel (the last two cases).
     const cases: [number[], number[], boolean, boolean][] = [
-      [[5, 7], [7, 3], false, false],
-      [[7, 5], [7, 3], true, false],
-      [[5, 7], [3, 7], false, true],
-      [[7, 5], [3, 7], true, true],
-      [[2, 3, 5, 7], [2, 3, 7, 4], false, false],
-      [[2, 3, 7, 5], [2, 3, 4, 7], true, true],
-      [[4, 5, 7], [1, 7, 6], false, false], // a batch of one broadcast
+      [[17, 7], [7, 3], false, false],
+      [[7, 17], [7, 3], true, false],
+      [[17, 7], [3, 7], false, true],
+      [[7, 17], [3, 7], true, true],
+      [[2, 3, 17, 7], [2, 3, 7, 4], false, false],
+      [[2, 3, 7, 17], [2, 3, 4, 7], true, true],
+      [[4, 17, 7], [1, 7, 6], false, false], // a batch of one broadcast
+      [[1, 7], [7, 5], false, false],
+      [[2, 4, 1, 8], [2, 4, 8, 9], false, false],
     ];
     const inputs = cases.map(([aShape, bShape], i) => ({
       a: tf.tensor(randomArray(aShape.reduce((x, y) => x * y), 10 + i), aShape),
@@ -132,17 +135,23 @@ Deno.test({
       return { plain, fused };
     };
     const wasm = await run(false);
-    registerBlasKernels(testBlas());
-    const blas = await run(true);
+    const blas = testBlas();
+    let calls = 0;
+    registerBlasKernels({ ...blas, sgemm: (...args) => (calls++, blas.sgemm(...args)) });
+    const onBlas = await run(true);
+    assert(calls > 0, "the products of 16 rows or more ran on BLAS");
+    calls = 0;
+    tf.matMul(inputs[7].a, inputs[7].b).dispose();
+    assertEquals(calls, 0, "a one-row product stays on wasm");
     wasm.plain.forEach((expected, i) => {
-      assertEquals(blas.plain[i].length, expected.length);
+      assertEquals(onBlas.plain[i].length, expected.length);
       expected.forEach((value, j) =>
-        assertAlmostEquals(blas.plain[i][j], value, 1e-5, `case ${i}`)
+        assertAlmostEquals(onBlas.plain[i][j], value, 1e-5, `case ${i}`)
       );
     });
     wasm.fused.forEach((expected, i) => {
       expected.forEach((value, j) =>
-        assertAlmostEquals(blas.fused[i][j], value, 1e-5, `fused ${i}`)
+        assertAlmostEquals(onBlas.fused[i][j], value, 1e-5, `fused ${i}`)
       );
     });
     tf.dispose(inputs.flatMap(({ a, b }) => [a, b]));
