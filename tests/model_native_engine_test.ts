@@ -124,18 +124,11 @@ Deno.test("native cross-entropy: loss and gradient equal the tfjs op's; the loss
   // Windows of time + 1 ids; the targets are positions 1 … time of each.
   const windows = new Int32Array([0, 3, 10, 4, 0, 7, 1, 2, 5]);
   const targets = new Int32Array([3, 10, 4, 7, 1, 2]);
-  const lossOnly = crossEntropyLoss(logits, windows, 1, time + 1, batch * time, time, vocab);
+  const windowTargets = { ids: windows, offset: 1, stride: time + 1, time };
+  const lossOnly = crossEntropyLoss(logits, windowTargets, batch * time, vocab);
   const gradient = logits.slice();
-  const sum = crossEntropyWithGradient(
-    gradient,
-    windows,
-    1,
-    time + 1,
-    batch * time,
-    time,
-    vocab,
-    1 / (batch * time),
-  );
+  const scale = 1 / (batch * time);
+  const sum = crossEntropyWithGradient(gradient, windowTargets, batch * time, vocab, scale);
   const tl = tf.tensor2d(logits, [batch * time, vocab]), tt = tf.tensor1d(targets, "int32");
   const expected = (await crossEntropy(tl, tt).data())[0];
   assertAlmostEquals(sum / (batch * time), expected, 1e-6, "mean loss");

@@ -188,13 +188,11 @@ export class GptEngine {
     const rows = this.#rows(windows);
     const stride = this.#config.ctx + 1;
     const hidden = this.#forward(tokens, first, windows);
+    const targets = { ids: tokens, offset: first * stride + 1, stride, time: this.#config.ctx };
     const loss = crossEntropyWithGradient(
       this.#logits,
-      tokens,
-      first * stride + 1,
-      stride,
+      targets,
       rows,
-      this.#config.ctx,
       this.#config.vocab,
       gradientScale,
     );
@@ -207,15 +205,8 @@ export class GptEngine {
     const rows = this.#rows(windows);
     const stride = this.#config.ctx + 1;
     this.#forward(tokens, first, windows);
-    return crossEntropyLoss(
-      this.#logits,
-      tokens,
-      first * stride + 1,
-      stride,
-      rows,
-      this.#config.ctx,
-      this.#config.vocab,
-    );
+    const targets = { ids: tokens, offset: first * stride + 1, stride, time: this.#config.ctx };
+    return crossEntropyLoss(this.#logits, targets, rows, this.#config.vocab);
   }
 
   #rows(windows: number): number {

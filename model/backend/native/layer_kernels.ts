@@ -164,26 +164,44 @@ export function causalSoftmaxBackward(
 }
 
 /**
+ * Where the targets of a pass are: window w's targets are the ctx ids after `offset + w · stride`
+ * (positions 1 … ctx of each window of ctx + 1 ids).
+ */
+export interface TargetWindows {
+  ids: Int32Array;
+  offset: number;
+  stride: number;
+  /** Positions per window (ctx). */
+  time: number;
+}
+
+function targetOf(targets: TargetWindows, row: number): number {
+  const window = Math.floor(row / targets.time);
+  return targets.ids[targets.offset + window * targets.stride + (row - window * targets.time)];
+}
+
+function rowMax(logits: Float32Array, start: number, vocab: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < vocab; j++) if (logits[start + j] > max) max = logits[start + j];
+  return max;
+}
+
+/**
  * Cross-entropy of each row's target under softmax(logits), and its gradient in place of the
  * logits: (softmax − onehot) · `gradientScale`. Returns the sum of the rows' losses (nats).
  * With m = max z, log p_t = (z_t − m) − log Σ exp(z − m), so no exp overflows.
  */
 export function crossEntropyWithGradient(
   logits: Float32Array,
-  targets: Int32Array,
-  targetsOffset: number,
-  targetStride: number,
+  targets: TargetWindows,
   rows: number,
-  time: number,
   vocab: number,
   gradientScale: number,
 ): number {
   let total = 0;
   for (let r = 0; r < rows; r++) {
-    const start = r * vocab;
-    const target = targets[targetsOffset + Math.floor(r / time) * targetStride + (r % time)];
-    let max = -Infinity;
-    for (let j = 0; j < vocab; j++) if (logits[start + j] > max) max = logits[start + j];
+    const start = r * vocab, target = targetOf(targets, r);
+    const max = rowMax(logits, start, vocab);
     const shiftedTarget = logits[start + target] - max;
     let sum = 0;
     for (let j = 0; j < vocab; j++) {
@@ -202,22 +220,17 @@ export function crossEntropyWithGradient(
 /** The same losses without a gradient (evaluation): the logits are left unchanged. */
 export function crossEntropyLoss(
   logits: Float32Array,
-  targets: Int32Array,
-  targetsOffset: number,
-  targetStride: number,
+  targets: TargetWindows,
   rows: number,
-  time: number,
   vocab: number,
 ): number {
   let total = 0;
   for (let r = 0; r < rows; r++) {
     const start = r * vocab;
-    const target = targets[targetsOffset + Math.floor(r / time) * targetStride + (r % time)];
-    let max = -Infinity;
-    for (let j = 0; j < vocab; j++) if (logits[start + j] > max) max = logits[start + j];
+    const max = rowMax(logits, start, vocab);
     let sum = 0;
     for (let j = 0; j < vocab; j++) sum += exp32(logits[start + j] - max);
-    total += Math.log(sum) - (logits[start + target] - max);
+    total += Math.log(sum) - (logits[start + targetOf(targets, r)] - max);
   }
   return total;
 }
