@@ -1,3 +1,4 @@
+import { plural } from "../../core/plural.ts";
 import { chooseModel } from "../../scaling/mod.ts";
 import type { SizeChoice, SizeFacts } from "./plan.ts";
 
@@ -19,7 +20,9 @@ export function chooseModelForStore(facts: SizeFacts): SizeChoice {
     modelD: chosen.modelD,
     heads: chosen.heads,
     explanation: `model size from the scaling laws (no --layers/--model-d/--heads given): ` +
-      `${chosen.layers} layers, model_d ${chosen.modelD}, ${chosen.heads} heads, ` +
+      `${plural(chosen.layers, "layer")}, model_d ${chosen.modelD}, ${
+        plural(chosen.heads, "head")
+      }, ` +
       `${chosen.params.toLocaleString("en-US")} parameters. ${chosen.explanation}`,
   };
 }
