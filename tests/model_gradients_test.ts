@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import "../model/gpt/gradients.ts";
+import "../model/gpt/_gradients.ts";
 import { initBackend } from "../model/backend/init.ts";
 import { assert, assertThrows } from "./assert.ts";
 import { checkGradients, randomTensor, weightedSum } from "./gradient_check.ts";

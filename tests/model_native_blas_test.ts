@@ -6,8 +6,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../model/backend/init.ts";
 import { blasCandidates, findBlas } from "../model/backend/native/blas.ts";
-import { exp32, tanh32 } from "../model/backend/native/fast_math.ts";
-import { registerBlasKernels } from "../model/backend/native/tfjs_kernels.ts";
+import { exp32, tanh32 } from "../model/backend/native/_fast_math.ts";
+import { registerBlasKernels } from "../model/backend/native/_tfjs_kernels.ts";
 import { assert, assertAlmostEquals, assertEquals } from "./assert.ts";
 import { randomArray, testBlas, withoutBlas } from "./model_native_fixture.ts";
 

@@ -6,8 +6,8 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../model/backend/init.ts";
-import { flatLayout } from "../model/backend/native/flat_parameters.ts";
-import { GptEngine } from "../model/backend/native/gpt_engine.ts";
+import { flatLayout } from "../model/backend/native/_flat_parameters.ts";
+import { GptEngine } from "../model/backend/native/_gpt_engine.ts";
 import {
   causalSoftmax,
   causalSoftmaxBackward,
@@ -17,7 +17,7 @@ import {
   geluForward,
   layerNormBackward,
   layerNormForward,
-} from "../model/backend/native/layer_kernels.ts";
+} from "../model/backend/native/_layer_kernels.ts";
 import type { GptConfig } from "../model/gpt/config.ts";
 import { microGpt } from "../model/gpt/gpt.ts";
 import { crossEntropy } from "../model/gpt/ops/cross_entropy.ts";

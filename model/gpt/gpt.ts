@@ -10,7 +10,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { type GptConfig, parameterLayout, validateConfig } from "./config.ts";
-import "./gradients.ts"; // tfjs-core's npm bundle registers no gradients
+import "./_gradients.ts"; // tfjs-core's npm bundle registers no gradients
 import { Random } from "./random.ts";
 import {
   type AttentionWeights,

@@ -9,14 +9,14 @@ import { lossPlotSvg, MetricsLog, type MetricsRecord, readMetrics } from "../run
 import { trainPlanToJson } from "../run/run_json.ts";
 import { backendLimits, type MemoryLimits, microBatchFor } from "./memory_budget.ts";
 import { AdamW } from "./optimizer.ts";
-import { outOfMemory } from "./out_of_memory.ts";
+import { outOfMemory } from "./_out_of_memory.ts";
 import type { TrainPlan } from "./plan.ts";
 import { learningRate } from "./schedule.ts";
-import { type RunStart, type StartRequest, startRun } from "./start.ts";
+import { type RunStart, type StartRequest, startRun } from "./_start.ts";
 import type { StepOutcome } from "./step.ts";
-import { createStepper, type Stepper } from "./stepper.ts";
+import { createStepper, type Stepper } from "./_stepper.ts";
 
-export { DEFAULT_DATA } from "./start.ts";
+export { DEFAULT_DATA } from "./_start.ts";
 
 /**
  * How to run `train`: the request (flags), the run folder (`out`, new or empty; or `resume`), the store

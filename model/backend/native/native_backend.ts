@@ -7,7 +7,7 @@
  */
 import { UserError } from "../../../core/user_error.ts";
 import { type Blas, BLAS_ENV, BLAS_HINT, findBlas } from "./blas.ts";
-import { registerBlasKernels, unregisterBlasKernels } from "./tfjs_kernels.ts";
+import { registerBlasKernels, unregisterBlasKernels } from "./_tfjs_kernels.ts";
 
 let active: Blas | null = null;
 

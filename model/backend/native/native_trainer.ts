@@ -14,15 +14,15 @@ import type { GptModel } from "../../gpt/gpt.ts";
 import type { AdamW } from "../../train/optimizer.ts";
 import type { StepOutcome, StepShape } from "../../train/step.ts";
 import type { Blas } from "./blas.ts";
-import { type FlatLayout, flatLayout } from "./flat_parameters.ts";
-import { GptEngine } from "./gpt_engine.ts";
-import { adamwUpdate, sumGradients } from "./optimizer_kernels.ts";
+import { type FlatLayout, flatLayout } from "./_flat_parameters.ts";
+import { GptEngine } from "./_gpt_engine.ts";
+import { adamwUpdate, sumGradients } from "./_optimizer_kernels.ts";
 import type {
   StepWorkerInit,
   StepWorkerPass,
   StepWorkerReply,
   StepWorkerUpdate,
-} from "./step_worker.ts";
+} from "./_step_worker.ts";
 
 /** How the native trainer is laid out. */
 export interface NativeTrainerOptions {
@@ -303,7 +303,7 @@ export class NativeTrainer {
 }
 
 function startThread(init: StepWorkerInit, grads: Float32Array): Promise<StepThread> {
-  const worker = new Worker(new URL("./step_worker.ts", import.meta.url).href, { type: "module" });
+  const worker = new Worker(new URL("./_step_worker.ts", import.meta.url).href, { type: "module" });
   const thread: StepThread = { worker, grads, pending: null };
   worker.onmessage = (event: MessageEvent<StepWorkerReply>) => {
     const resolve = thread.pending;

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import "../gradients.ts"; // tfjs-core's npm bundle registers no gradients
+import "../_gradients.ts"; // tfjs-core's npm bundle registers no gradients
 
 /**
  * Token embedding scaled by sqrt(model_d), as in "Attention Is All You Need" (Vaswani et al.

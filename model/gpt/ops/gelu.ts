@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import "../gradients.ts"; // tfjs-core's npm bundle registers no gradients
+import "../_gradients.ts"; // tfjs-core's npm bundle registers no gradients
 
 // Hendrycks & Gimpel, "Gaussian Error Linear Units (GELUs)", 2016, section 2: the tanh approximation.
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import "../gradients.ts"; // tfjs-core's npm bundle registers no gradients
+import "../_gradients.ts"; // tfjs-core's npm bundle registers no gradients
 
 /**
  * The epsilon of the microGPT study's `layer_norm` (microGPT, `decoder/layernorm/lnorm.py`: `eps=1e-5`).

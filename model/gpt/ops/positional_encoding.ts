@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import "../gradients.ts"; // tfjs-core's npm bundle registers no gradients
+import "../_gradients.ts"; // tfjs-core's npm bundle registers no gradients
 
 /**
  * The sinusoidal positional encoding of "Attention Is All You Need" (Vaswani et al. 2017),

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
-import "../gradients.ts"; // tfjs-core's npm bundle registers no gradients
+import "../_gradients.ts"; // tfjs-core's npm bundle registers no gradients
 
 /**
  * Next-token logits from the tied embedding (the microGPT study's `x @ embed.T`): the same matrix maps ids to

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { exp32, tanh32 } from "./fast_math.ts";
+import { exp32, tanh32 } from "./_fast_math.ts";
 
 /**
  * LayerNorm as the microGPT study writes it (ε added to σ, not σ²): per row of C,

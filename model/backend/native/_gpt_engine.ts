@@ -18,7 +18,7 @@ import type { GptConfig } from "../../gpt/config.ts";
 import { LAYER_NORM_EPS } from "../../gpt/ops/layer_norm.ts";
 import { sinusoidalTable } from "../../gpt/ops/positional_encoding.ts";
 import type { Blas } from "./blas.ts";
-import type { FlatLayout } from "./flat_parameters.ts";
+import type { FlatLayout } from "./_flat_parameters.ts";
 import {
   addColumnSums,
   addInto,
@@ -31,7 +31,7 @@ import {
   geluForward,
   layerNormBackward,
   layerNormForward,
-} from "./layer_kernels.ts";
+} from "./_layer_kernels.ts";
 
 /** Offsets of one block's parameters in the flat buffer. */
 interface BlockOffsets {

@@ -8,9 +8,9 @@
  */
 import type { GptConfig } from "../../gpt/config.ts";
 import { openBlas } from "./blas.ts";
-import { flatLayout } from "./flat_parameters.ts";
-import { GptEngine } from "./gpt_engine.ts";
-import { type AdamWState, adamwUpdate } from "./optimizer_kernels.ts";
+import { flatLayout } from "./_flat_parameters.ts";
+import { GptEngine } from "./_gpt_engine.ts";
+import { type AdamWState, adamwUpdate } from "./_optimizer_kernels.ts";
 
 /** The first message: what to build. */
 export interface StepWorkerInit {
