@@ -106,5 +106,14 @@ Deno.test("without a BLAS library auto falls back to wasm with the hint; native 
     assertMatch(error.message, /^--backend native: the BLAS library failed to load/);
     assert(!error.message.includes("\n"), "one line");
   });
+  // A library that loads but has no cblas_sgemm (the C maths library) is named with its error too.
+  const libm = `/lib/${Deno.build.arch}-linux-gnu/libm.so.6`;
+  if (Deno.build.os === "linux" && await Deno.stat(libm).then(() => true, () => false)) {
+    await withBlasVariable(libm, async () => {
+      const pick = await chooseBackend();
+      assertEquals(pick.backend, "wasm");
+      assertMatch(pick.reason, /failed to load \(\/lib\/.*libm\.so\.6: .*cblas_sgemm/);
+    });
+  }
   await initBackend("cpu");
 });
