@@ -80,7 +80,7 @@ const REMOVED_VARIABLES = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"];
  * interpreter cannot import torch.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * const anchor = await pytorchAnchor({
  *   data: "/tmp/owt2k", layers: 2, modelD: 128, heads: 4, ctx: 64, batch: 16, steps: 300,
  *   lr: 1e-3, endLr: 1e-5, warmup: 30, weightDecay: 0.01, clip: 1, seed: 0,
