@@ -1,5 +1,5 @@
 /**
- * `deno task bench train [--parts pytorch,machine,cores,eval] [--steps N] [--data DIR]`: the speed of
+ * `deno task bench train [--parts pytorch,machine,cores,eval,choice] [--steps N] [--data DIR]`: the speed of
  * training, each figure next to an anchor measured in the same run.
  *
  * 1. pytorch — the job of issue 11 (2 layers, model_d 128, 4 heads, ctx 64, batch 16, 300 steps, peak
@@ -11,6 +11,8 @@
  *    (Appendix F FLOPs) against `cblas_sgemm` at the step's largest product (the tied logits).
  * 3. cores — tokens/s on every core against one thread, for both models.
  * 4. eval — forward-only tokens/s of the native passes against the wasm backend's (micro_gpt_4).
+ * 5. choice — why the native path has passes of its own: ms per update of tfjs's autodiff on wasm,
+ *    the same with the matrix kernels on BLAS, and the native passes on 1 thread and every core.
  * Where a target is missed, the profile of a step says what bounds it (the share of the time in BLAS).
  * Generation's figures are `deno task bench generate`.
  */
@@ -23,6 +25,7 @@ import {
   evalTokensPerSecond,
   type MachineFigures,
   measureMachine,
+  pathChoice,
   type Workload,
 } from "./train_machine.ts";
 
@@ -57,7 +60,7 @@ export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
-      parts: { type: "string", default: "pytorch,machine,cores,eval" },
+      parts: { type: "string", default: "pytorch,machine,cores,eval,choice" },
       steps: { type: "string", default: "6" },
       data: { type: "string" },
     },
@@ -85,6 +88,21 @@ export async function run(args: string[]): Promise<void> {
         `eval (forward), ${MICRO_GPT_4.name}: native ${fmt(native)} tokens/s vs wasm ${
           fmt(wasm)
         } tokens/s: ${(native / wasm).toFixed(2)}×`,
+      );
+    }
+    if (parts.has("choice")) {
+      const choice = await pathChoice(JOB_WORKLOAD, blas, steps);
+      const ms = (seconds: number) => `${(seconds * 1000).toFixed(1)} ms`;
+      lines.push(
+        `the native path's choice, ${JOB_WORKLOAD.name}, ms per update: tfjs autodiff on wasm ${
+          ms(choice.wasm)
+        }; with the matrix kernels on BLAS ${ms(choice.blasKernels)} (${
+          (choice.wasm / choice.blasKernels).toFixed(1)
+        }×); the native passes on 1 thread ${ms(choice.nativeOneThread)} (${
+          (choice.wasm / choice.nativeOneThread).toFixed(1)
+        }×), on ${choice.cores} ${ms(choice.nativeAllCores)} (${
+          (choice.wasm / choice.nativeAllCores).toFixed(1)
+        }×)`,
       );
     }
   }

@@ -13,6 +13,7 @@ import type { GptConfig } from "../model/gpt/config.ts";
 import { microGpt } from "../model/gpt/gpt.ts";
 import { Random } from "../model/gpt/random.ts";
 import { AdamW } from "../model/train/optimizer.ts";
+import { trainStep } from "../model/train/step.ts";
 import { flopsPerToken } from "../scaling/mod.ts";
 import { median, timed } from "./timing.ts";
 
@@ -202,4 +203,38 @@ export async function evalTokensPerSecond(
 async function timedRuns(repeats: number, work: () => Promise<unknown>): Promise<number> {
   await work();
   return await timed(repeats, work);
+}
+
+/**
+ * The choice behind the native path, measured: seconds per update of TensorFlow.js's autodiff on
+ * wasm, the same with the matrix kernels on BLAS (`--backend native` minus the hand-written passes),
+ * and the native passes on 1 thread and on every core.
+ */
+export async function pathChoice(workload: Workload, blas: Blas, steps: number) {
+  const { config, batch } = workload;
+  const shape = { batch, ctx: config.ctx, accum: 1, clip: 1 };
+  const random = new Random(5);
+  const autodiff = async () => {
+    const model = microGpt(config, 0), optimizer = new AdamW(model.params);
+    const next = () => Promise.resolve(randomBatch(config, batch, random));
+    try {
+      return await timedRuns(steps, () => trainStep(model, optimizer, shape, 1e-4, next));
+    } finally {
+      model.dispose();
+      optimizer.dispose();
+    }
+  };
+  await initBackend("wasm");
+  const wasm = await autodiff();
+  await initBackend("native");
+  blas.setThreads(navigator.hardwareConcurrency ?? 1);
+  const blasKernels = await autodiff();
+  const cores = navigator.hardwareConcurrency ?? 1;
+  return {
+    wasm,
+    blasKernels,
+    nativeOneThread: await secondsPerStep(workload, blas, 1, steps),
+    nativeAllCores: await secondsPerStep(workload, blas, cores, steps),
+    cores,
+  };
 }
