@@ -12,7 +12,8 @@
  *    OpenWebText's layout (a .tar.xz of .xz tars), where the main thread decodes the outer layer;
  * 3. 1,000 random batches of 64 x 257 tokens: `TokenStore.batch` vs the same windows read from a raw
  *    `.bin` (a seek and a read per row) -- target: within 2x; once on the default corpus store (all
- *    of it fits in the chunk cache) and once on the big store of (1) with a cache 1/10 its size.
+ *    of it fits in the chunk cache) and once on the big store of (1) with a cache 1/10 its size;
+ * 4. the same batches across 4 merged stores vs one store of the same tokens -- target: within 1.2x.
  */
 import { constants, zstdCompressSync } from "node:zlib";
 import { isCompressedName } from "../pipeline/sources/mod.ts";
@@ -550,8 +551,63 @@ export async function run(args: string[]): Promise<void> {
         [`batch_${key}_ratio`]: ours / raw,
       });
     }
+    Object.assign(figures, await mergedBatchFigures(work, documents, eotId, repeats, log));
     if (json) console.log(JSON.stringify(figures, null, 2));
   } finally {
     await Deno.remove(work, { recursive: true });
   }
+}
+
+/**
+ * (4) Batches across merged stores: the corpus's documents written as 4 stores (quarters, in order)
+ * and read as one (`openStore` of the list, as of a `--merge` manifest), against one store of the
+ * same documents; `batches` random batches of 64 x 257 each, the same cache budget in all.
+ * Target: the merged stores within 1.2x of the one store.
+ */
+export async function mergedBatchFigures(
+  work: string,
+  documents: Encoded[],
+  eotId: number,
+  repeats: number,
+  log: (line: string) => void,
+  batches = 1000,
+): Promise<Record<string, number>> {
+  const [batchSize, context, parts] = [64, 256, 4];
+  const quarter = Math.ceil(documents.length / parts);
+  const paths: string[] = [];
+  for (let part = 0; part < parts; part++) {
+    const path = `${work}/merged/part-${part}/tokens.zarr`;
+    await writeStore(path, documents.slice(part * quarter, (part + 1) * quarter), 1, eotId);
+    paths.push(path);
+  }
+  await writeStore(`${work}/merged/whole/tokens.zarr`, documents, 1, eotId);
+  const merged = await openStore(paths);
+  const whole = await openStore(`${work}/merged/whole`);
+  if (merged.tokens("train") !== whole.tokens("train")) {
+    throw new Error("the merged stores and the one store hold different tokens");
+  }
+  const perBatch = async (store: typeof whole) => {
+    await store.batch("train", batchSize, context, seeded(2)); // warm: caches and compiled code
+    return await timed(repeats, async () => {
+      const rng = seeded(1);
+      for (let b = 0; b < batches; b++) await store.batch("train", batchSize, context, rng);
+    }) / batches * 1000;
+  };
+  const oneMs = await perBatch(whole);
+  const mergedMs = await perBatch(merged);
+  log(
+    `\n(4) ${batches} random batches of ${batchSize} x ${context + 1} tokens across ${parts} ` +
+      `merged stores (${(merged.tokens("train") / 1e6).toFixed(1)}M train tokens in all)`,
+  );
+  log(`    one store   ${oneMs.toFixed(3)} ms per batch (anchor)`);
+  log(
+    `    ${parts} merged    ${mergedMs.toFixed(3)} ms per batch  ratio ${
+      (mergedMs / oneMs).toFixed(2)
+    }x (target <= 1.2)`,
+  );
+  return {
+    batch_merged_ms: mergedMs,
+    batch_one_store_ms: oneMs,
+    batch_merged_ratio: mergedMs / oneMs,
+  };
 }

@@ -27,6 +27,9 @@ export {
 } from "./bpe/mod.ts";
 export {
   type InputRecord,
+  MANIFEST_NAME,
+  mergeStores,
+  type MergeSummary,
   openStore,
   type OpenStoreOptions,
   type RunArguments,

@@ -36,7 +36,8 @@ const FLAGS = {
   tokens: { type: "string", help: "N  unique train tokens (1e9, 1_000_000_000, 1B, 250M, 2.5e8)" },
   data: {
     type: "string",
-    help: "PATH  read the train token count and vocabulary from a token store",
+    help:
+      "PATH  read the train token count and vocabulary from a token store (or several: a list, glob or manifest)",
   },
   flops: { type: "string", help: "C  a training budget in FLOPs instead of tokens" },
   epochs: { type: "string", help: "E  passes over the train tokens (default 1)" },

@@ -3,11 +3,17 @@
  * document on all cores and write the tokens into `DIR/tokens.zarr`, resumable after any crash.
  * Flags, progress bar and summary only; the work is `tokenizeCorpus` in `pipeline/`.
  */
-import { numberFlag, parseFlags } from "./cli/flags.ts";
+import { type FlagValues, numberFlag, parseFlags } from "./cli/flags.ts";
 import { formatAmount, formatDuration, Progress } from "./cli/progress.ts";
 import { abortOnSigint } from "./cli/interrupt.ts";
 import { runTask } from "./cli/run_task.ts";
-import { tokenizeCorpus, type TokenizeProgress, type TokenizeSummary } from "../pipeline/mod.ts";
+import { UserError } from "../core/user_error.ts";
+import {
+  mergeStores,
+  tokenizeCorpus,
+  type TokenizeProgress,
+  type TokenizeSummary,
+} from "../pipeline/mod.ts";
 
 const USAGE =
   `usage: deno task tokenize [--input PATH...] [--vocab N | --tokenizer FILE] [--out DIR] [options]
@@ -17,7 +23,13 @@ optionally .gz/.xz/.zst; default: the embedded nlp-corpus), trains a byte-level 
 uses --tokenizer), encodes every document on all cores and writes DIR/tokenizer.json and
 DIR/tokens.zarr (Zarr 3: train/ and val/, each with tokens and doc_offsets). Interrupted (Ctrl-C,
 kill, crash), the same command continues where it stopped; other arguments over an existing store
-are refused unless --overwrite.`;
+are refused unless --overwrite.
+
+       deno task tokenize --merge OUT STORE... [--json]
+
+Writes OUT/stores.json naming the complete stores (folders, manifests or globs; paths relative to
+OUT) and copies their tokenizer.json into OUT, after checking they share the tokenizer; no token
+is copied. train/eval/size --data OUT then read them as one.`;
 
 const FLAGS = {
   input: {
@@ -47,10 +59,13 @@ const FLAGS = {
   overwrite: { type: "boolean", help: "replace an existing store (and tokenizer.json) in DIR" },
   resume: { type: "boolean", help: "fail unless there is a store in DIR to continue" },
   json: { type: "boolean", help: "print the summary as JSON" },
+  merge: { type: "string", help: "OUT STORE...  write the manifest OUT/stores.json of the stores" },
 } as const;
 
 await runTask(async () => {
-  const flags = parseFlags(Deno.args, USAGE, FLAGS);
+  const [args, stores] = mergeOperands(Deno.args);
+  const flags = parseFlags(args, USAGE, FLAGS);
+  if (flags.merge !== undefined) return await merge(flags, stores);
   const optional = (name: string, limits: Parameters<typeof numberFlag>[2]) =>
     flags[name] === undefined ? undefined : numberFlag(name, flags[name], limits);
   const whole = { integer: true, min: 1 };
@@ -143,4 +158,26 @@ function describe(summary: TokenizeSummary): string {
       summary.reading ? `, ${reading[summary.reading]}` : ""
     }`,
   ].join("\n");
+}
+
+/** `--merge OUT STORE...`: the words after OUT up to the next flag are the stores, taken out of the flags. */
+function mergeOperands(args: string[]): [string[], string[]] {
+  const at = args.indexOf("--merge");
+  if (at < 0) return [args, []];
+  const next = args.slice(at + 2).findIndex((arg) => arg.startsWith("-"));
+  const end = next < 0 ? args.length : at + 2 + next;
+  return [[...args.slice(0, at + 2), ...args.slice(end)], args.slice(at + 2, end)];
+}
+
+async function merge(flags: FlagValues, stores: string[]): Promise<void> {
+  const other = Object.keys(flags).find((name) => name !== "merge" && name !== "json");
+  if (other) throw new UserError(`--merge: --${other} does not apply to a merge`);
+  const summary = await mergeStores(String(flags.merge), stores);
+  const tokens = (split: "train" | "val") => summary.splits[split].tokens.toLocaleString("en");
+  console.log(
+    flags.json
+      ? JSON.stringify(summary, null, 2)
+      : `${summary.manifestPath}: ${summary.stores.length} stores, train ${tokens("train")} ` +
+        `tokens, val ${tokens("val")} tokens (vocab ${summary.vocabSize}, ${summary.dtype})`,
+  );
 }

@@ -80,7 +80,7 @@ export async function evaluate(
   const batchSize = microBatchFor(model.config, options.batchSize ?? 16, limits, true);
   const ctx = model.config.ctx;
   const splitTokens = shards.tokens(split);
-  const windows = Math.floor((splitTokens - 1) / ctx);
+  const windows = shards.windowCount?.(split, ctx) ?? Math.floor((splitTokens - 1) / ctx);
   const maxWindows = Math.min(windows, Math.floor((options.maxTokens ?? Infinity) / ctx));
   if (maxWindows < 1) {
     throw new UserError(

@@ -51,6 +51,8 @@ export async function storeTokenizerFile(shards: TokenStore): Promise<TokenizerF
     }
     return { path, bytes, sha256 };
   }
+  // Stores named by a list or a glob share one tokenizer (openStore checks): the first one's.
+  if (shards.stores?.length) return await storeTokenizerFile(shards.stores[0]);
   throw new UserError(
     `${shards.path}: no ${TOKENIZER_FILE} beside the store; re-run deno task tokenize`,
   );

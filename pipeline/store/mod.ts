@@ -1,7 +1,8 @@
 /**
  * The token store: `tokenizeCorpus` writes `DIR/tokens.zarr` (Zarr 3; groups `train` and `val`,
  * each with `tokens` and `doc_offsets`), resumable after any crash; `openStore` reads random
- * batches and evaluation windows from it.
+ * batches and evaluation windows from it, or from several stores as one (`mergeStores` writes a
+ * manifest naming them).
  *
  * @module
  */
@@ -26,3 +27,4 @@ export {
   type TokenizeProgress,
   type TokenizeSummary,
 } from "./tokenize_corpus.ts";
+export { MANIFEST_NAME, mergeStores, type MergeSummary } from "./manifest.ts";

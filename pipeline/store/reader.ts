@@ -2,17 +2,25 @@ import { join } from "node:path";
 import { UserError } from "../../core/user_error.ts";
 import { ChunkCache } from "./_chunk_cache.ts";
 import type { TokenArray } from "./_layout.ts";
-import { type Split, SPLITS } from "./split_hash.ts";
+import type { Split } from "./split_hash.ts";
 import type { StoreAttributes } from "./store_attributes.ts";
 import { STORE_NAME } from "./_layout.ts";
 import { readStoreAttributes } from "./_metadata.ts";
 import { openStorage, type StoreStorage } from "./_storage.ts";
 import { TokenArrayReader } from "./_token_array_reader.ts";
+import { resolveStores } from "./_store_paths.ts";
+import { checkSameEncoding, StoreSet } from "./_store_set.ts";
+import { checkSplit, windowCount, windowLength } from "./_window.ts";
 
-/** A finished token store, read a window at a time (see `openStore`). */
+/** A finished token store, or several read as one, read a window at a time (see `openStore`). */
 export interface TokenStore {
-  /** The store directory (`.../tokens.zarr`). */
+  /**
+   * The store directory (`.../tokens.zarr`); for several stores, the manifest's folder (or file),
+   * else the list or glob as given.
+   */
   readonly path: string;
+  /** The stores read as one, in the order `iterate` covers them (absent for a single store). */
+  readonly stores?: readonly TokenStore[];
   /** Ids of the tokenizer the store was written with. */
   readonly vocabSize: number;
   /** Id of `<|endoftext|>`, which ends every document. */
@@ -43,6 +51,8 @@ export interface TokenStore {
    * dropped: fewer than `contextLength` of them.
    */
   iterate(split: Split, contextLength: number): AsyncIterable<Int32Array>;
+  /** How many windows `iterate(split, contextLength)` yields (for progress and limits). */
+  windowCount?(split: Split, contextLength: number): number;
 }
 
 /** Options of `openStore`. */
@@ -66,6 +76,13 @@ export interface StoreCacheStats {
  * directory holding it. A `UserError` naming the path when it is missing, not a token store, or
  * incomplete (tokenize was interrupted: run it again with the same arguments to finish).
  *
+ * Several stores read as one `TokenStore`: a list (an array, or one string with commas), a glob
+ * (`data/owt/shard-*`), or a manifest (`OUT/stores.json` or its folder OUT, written by
+ * `mergeStores`), in any mix. `batch` draws each window from one store, the stores in proportion to
+ * their tokens; `iterate` covers the stores one after the other, in the order named (a glob's
+ * matches sorted by path, a manifest's in its order). Stores of different dtypes, vocabularies or
+ * tokenizers (sha256) are refused in one line naming the store; the cache budget is shared.
+ *
  * @example
  * ```ts
  * import { openStore, tokenizeCorpus, trainBpe } from "../mod.ts";
@@ -87,9 +104,41 @@ export interface StoreCacheStats {
  * ```
  */
 export async function openStore(
-  path: string,
+  path: string | readonly string[],
   options: OpenStoreOptions = {},
 ): Promise<TokenStore & { cacheStats(): StoreCacheStats }> {
+  const cacheBytes = options.cacheBytes ?? 256e6;
+  if (typeof path === "string" && await isStoreFolder(path)) {
+    return await openOne(path, cacheBytes);
+  }
+  const resolved = await resolveStores(path);
+  const each = cacheBytes / resolved.stores.length;
+  const stores = await Promise.all(resolved.stores.map((store) => openOne(store, each)));
+  const set = new StoreSet(resolved.label, stores);
+  const manifest = resolved.manifest;
+  if (manifest) {
+    checkSameEncoding(stores, {
+      label: manifest.file,
+      tokenizerSha256: manifest.content.tokenizer_sha256,
+    });
+  }
+  return set;
+}
+
+/** Whether `path` names one store (not a manifest, a glob or a list). */
+async function isStoreFolder(path: string): Promise<boolean> {
+  for (const file of [join(path, STORE_NAME, "zarr.json"), join(path, "zarr.json")]) {
+    try {
+      await Deno.stat(file);
+      return true;
+    } catch {
+      // not here
+    }
+  }
+  return false;
+}
+
+async function openOne(path: string, cacheBytes: number): Promise<StoreReader> {
   const storePath = await resolveStorePath(path);
   const storage = openStorage(storePath);
   const attributes = await readStoreAttributes(storage);
@@ -98,7 +147,7 @@ export async function openStore(
       `${storePath} is incomplete (tokenize was interrupted): run it again with the same arguments to finish`,
     );
   }
-  const cache = new ChunkCache<TokenArray>(options.cacheBytes ?? 256e6);
+  const cache = new ChunkCache<TokenArray>(cacheBytes);
   return new StoreReader(storePath, storage, attributes, cache);
 }
 
@@ -187,14 +236,22 @@ class StoreReader implements TokenStore {
     }
   }
 
+  windowCount(split: Split, contextLength: number): number {
+    windowLength(contextLength);
+    return windowCount(this.tokens(split), contextLength);
+  }
+
+  /** Copies tokens [start, start + out.length) of a split into `out` (the caller checks the range). */
+  read(split: Split, start: number, out: Int32Array): Promise<void> {
+    return this.#arrays[split].read(start, out);
+  }
+
   cacheStats(): StoreCacheStats {
     return { hits: this.#cache.hits, misses: this.#cache.misses, bytes: this.#cache.bytes };
   }
 
   #windowLength(split: Split, contextLength: number): number {
-    if (!Number.isInteger(contextLength) || contextLength < 1) {
-      throw new UserError(`context length must be a positive whole number, got ${contextLength}`);
-    }
+    windowLength(contextLength);
     const tokens = this.#arrays[split].length;
     if (tokens < contextLength + 1) {
       throw new UserError(
@@ -205,9 +262,4 @@ class StoreReader implements TokenStore {
     }
     return contextLength + 1;
   }
-}
-
-function checkSplit(split: Split): Split {
-  if (!SPLITS.includes(split)) throw new UserError(`unknown split '${split}' (train or val)`);
-  return split;
 }
