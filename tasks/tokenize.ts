@@ -7,7 +7,12 @@ import { numberFlag, parseFlags } from "./cli/flags.ts";
 import { formatAmount, formatDuration, Progress } from "./cli/progress.ts";
 import { abortOnSigint } from "./cli/interrupt.ts";
 import { runTask } from "./cli/run_task.ts";
-import { tokenizeCorpus, type TokenizeProgress, type TokenizeSummary } from "../pipeline/mod.ts";
+import {
+  parseShard,
+  tokenizeCorpus,
+  type TokenizeProgress,
+  type TokenizeSummary,
+} from "../pipeline/mod.ts";
 
 const USAGE =
   `usage: deno task tokenize [--input PATH...] [--vocab N | --tokenizer FILE] [--out DIR] [options]
@@ -46,6 +51,10 @@ const FLAGS = {
   "max-docs": { type: "string", help: "N  read only the first N documents" },
   overwrite: { type: "boolean", help: "replace an existing store (and tokenizer.json) in DIR" },
   resume: { type: "boolean", help: "fail unless there is a store in DIR to continue" },
+  shard: {
+    type: "string",
+    help: "I/N  tokenize only share I (0 to N-1) of the input's parts; needs --tokenizer",
+  },
   json: { type: "boolean", help: "print the summary as JSON" },
 } as const;
 
@@ -93,6 +102,7 @@ await runTask(async () => {
     maxDocs: optional("max-docs", whole),
     overwrite: flags.overwrite === true,
     resume: flags.resume === true,
+    shard: flags.shard === undefined ? undefined : parseShard(flags.shard as string),
     signal: interrupt.signal,
     onProgress,
   });
