@@ -3,7 +3,8 @@
  * disk, in order (file → function, and the thread it runs on):
  *
  * 1. `tokenize_corpus.ts` → `tokenizeCorpus`: checks the options once (`checkOptions`), opens the
- *    input (`../sources/` → `readDocuments`) and starts the encoder Workers. Main thread.
+ *    input (`../sources/` → `readDocuments`; with `shard`, only its share of the parts:
+ *    `../sources/_shard_plan.ts`) and starts the encoder Workers. Main thread.
  * 2. `_output_directory.ts` → `prepareOutput`: a new store (`_store_writer.ts` →
  *    `StoreWriter.create`) or one to continue; whether and from where a store continues is all in
  *    `_resume.ts`. Main thread.
