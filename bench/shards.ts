@@ -13,7 +13,11 @@
  * 3. 1,000 random batches of 64 x 257 tokens: `TokenStore.batch` vs the same windows read from a raw
  *    `.bin` (a seek and a read per row) -- target: within 2x; once on the default corpus store (all
  *    of it fits in the chunk cache) and once on the big store of (1) with a cache 1/10 its size;
- * 4. the same batches across 4 merged stores vs one store of the same tokens -- target: within 1.2x.
+ * 4. `deno task tokenize --shard 0/2` and `--shard 1/2` run at once as two processes (one worker
+ *    each: the two cores) vs one unsharded `deno task tokenize` (two workers), on the JSONL copies
+ *    of (2): the wall-clock ratio, and the balance (largest share's tokens over the mean) --
+ *    target: at most 1.05. `--sharded-only` runs only this one.
+ * 5. the same batches across 4 merged stores vs one store of the same tokens -- target: within 1.2x.
  */
 import { constants, zstdCompressSync } from "node:zlib";
 import { isCompressedName } from "../pipeline/sources/mod.ts";
@@ -22,6 +26,7 @@ import {
   openStore,
   readDocuments,
   tokenizeCorpus,
+  type TokenizeSummary,
   trainBpe,
 } from "../pipeline/mod.ts";
 import { innerChunkTokens, ZSTD_LEVEL } from "../pipeline/store/_layout.ts";
@@ -38,7 +43,7 @@ function seeded(seed: number): () => number {
 }
 
 const USAGE =
-  "usage: deno task bench shards [--repeats N] [--copies N] [--encode-copies N] [--json]";
+  "usage: deno task bench shards [--repeats N] [--copies N] [--encode-copies N] [--sharded-only] [--json]";
 
 const FLAGS = {
   repeats: {
@@ -57,6 +62,7 @@ const FLAGS = {
     help: "N  corpus copies, as JSONL files, encoded in (2) (default 10, ~23M tokens)",
   },
   json: { type: "boolean", help: "print the figures as JSON on stdout" },
+  "sharded-only": { type: "boolean", help: "run only (4), the sharded tokenize runs" },
 } as const;
 
 const CHUNK_TOKENS = 1_048_576;
@@ -290,6 +296,13 @@ export async function run(args: string[]): Promise<void> {
     const tokenizer = await trainBpe(texts, { vocabSize: 8000 });
     const tokenizerPath = `${work}/tokenizer.json`;
     await Deno.writeTextFile(tokenizerPath, tokenizer.toJson());
+    const jsonlDir = await writeJsonlCopies(`${work}/jsonl`, texts, encodeCopies);
+    const sharded = () => shardedRuns(work, tokenizerPath, jsonlDir, encodeCopies, repeats, log);
+    if (flags["sharded-only"] === true) {
+      Object.assign(figures, await sharded());
+      if (json) console.log(JSON.stringify(figures, null, 2));
+      return;
+    }
     const pool = new EncoderPool(tokenizer.toJson(), navigator.hardwareConcurrency);
     const encodedTokens = await pool.encode(texts);
     pool.close();
@@ -390,15 +403,6 @@ export async function run(args: string[]): Promise<void> {
 
     // (2) Encoding + writing, 1 vs 2 workers, on the default corpus and on a larger one.
     log(`\n(2) encoding + writing with 1 and 2 workers (the tokenizer given)`);
-    const jsonlDir = `${work}/jsonl`;
-    await Deno.mkdir(jsonlDir);
-    for (let copy = 0; copy < encodeCopies; copy++) {
-      for (let file = 0; file < 100; file++) {
-        const lines = texts.slice(file * texts.length / 100, (file + 1) * texts.length / 100)
-          .map((text) => JSON.stringify({ text }));
-        await Deno.writeTextFile(`${jsonlDir}/copy${copy}-${file}.jsonl`, lines.join("\n"));
-      }
-    }
     const archive = await writeOpenWebText(`${work}/owt`, texts, encodeCopies);
     const copiesTokens = `${(corpusTokens * encodeCopies / 1e6).toFixed(1)}M tokens`;
     for (
@@ -551,6 +555,7 @@ export async function run(args: string[]): Promise<void> {
         [`batch_${key}_ratio`]: ours / raw,
       });
     }
+    Object.assign(figures, await sharded());
     Object.assign(figures, await mergedBatchFigures(work, documents, eotId, repeats, log));
     if (json) console.log(JSON.stringify(figures, null, 2));
   } finally {
@@ -596,7 +601,7 @@ export async function mergedBatchFigures(
   const oneMs = await perBatch(whole);
   const mergedMs = await perBatch(merged);
   log(
-    `\n(4) ${batches} random batches of ${batchSize} x ${context + 1} tokens across ${parts} ` +
+    `\n(5) ${batches} random batches of ${batchSize} x ${context + 1} tokens across ${parts} ` +
       `merged stores (${(merged.tokens("train") / 1e6).toFixed(1)}M train tokens in all)`,
   );
   log(`    one store   ${oneMs.toFixed(3)} ms per batch (anchor)`);
@@ -609,5 +614,87 @@ export async function mergedBatchFigures(
     batch_merged_ms: mergedMs,
     batch_one_store_ms: oneMs,
     batch_merged_ratio: mergedMs / oneMs,
+/** `texts`, `copies` times, as 100 JSONL files per copy in `dir` (`copyC-F.jsonl`). */
+async function writeJsonlCopies(dir: string, texts: string[], copies: number): Promise<string> {
+  await Deno.mkdir(dir);
+  for (let copy = 0; copy < copies; copy++) {
+    for (let file = 0; file < 100; file++) {
+      const lines = texts.slice(file * texts.length / 100, (file + 1) * texts.length / 100)
+        .map((text) => JSON.stringify({ text }));
+      await Deno.writeTextFile(`${dir}/copy${copy}-${file}.jsonl`, lines.join("\n"));
+    }
+  }
+  return dir;
+}
+
+/** Runs `deno task tokenize ARGS --json` as a process; its summary. */
+async function tokenizeProcess(args: string[]): Promise<TokenizeSummary> {
+  const root = new URL("..", import.meta.url);
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "tasks/tokenize.ts", ...args, "--json"],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!output.success) throw new Error(new TextDecoder().decode(output.stderr));
+  return JSON.parse(new TextDecoder().decode(output.stdout));
+}
+
+/** (4): two shards at once as two processes vs one unsharded process, on the JSONL copies. */
+async function shardedRuns(
+  work: string,
+  tokenizerPath: string,
+  jsonlDir: string,
+  copies: number,
+  repeats: number,
+  log: (line: string) => void,
+): Promise<Record<string, number>> {
+  log(
+    `\n(4) tokenize --shard 0/2 and 1/2 at once (2 processes, 1 worker each) vs one unsharded run (2 workers), ${copies} copies of the corpus as ${
+      copies * 100
+    } JSONL files`,
+  );
+  const common = ["--input", jsonlDir, "--tokenizer", tokenizerPath, "--overwrite"];
+  let summaries: TokenizeSummary[] = [];
+  let whole: TokenizeSummary | undefined;
+  const one = await timed(repeats, async () => {
+    whole = await tokenizeProcess([...common, "--workers", "2", "--out", `${work}/unsharded`]);
+  });
+  const two = await timed(repeats, async () => {
+    summaries = await Promise.all([0, 1].map((index) =>
+      tokenizeProcess([
+        ...common,
+        "--workers",
+        "1",
+        "--shard",
+        `${index}/2`,
+        "--out",
+        `${work}/shard-${index}`,
+      ])
+    ));
+  });
+  const tokens = summaries.map((s) => s.splits.train.tokens + s.splits.val.tokens);
+  const total = tokens.reduce((sum, t) => sum + t, 0);
+  const wholeTokens = whole!.splits.train.tokens + whole!.splits.val.tokens;
+  if (total !== wholeTokens) {
+    throw new Error(`shards hold ${total} tokens, unsharded ${wholeTokens}`);
+  }
+  const balance = Math.max(...tokens) / (total / tokens.length);
+  log(`  unsharded, 1 process   ${one.toFixed(2)} s  (anchor)`);
+  log(
+    `  2 shards, 2 processes  ${two.toFixed(2)} s  ratio ${
+      (two / one).toFixed(2)
+    }x of the anchor's time`,
+  );
+  log(
+    `  balance: ${
+      tokens.map((t) => `${(t / 1e6).toFixed(2)}M`).join(" + ")
+    } tokens, largest over mean ${balance.toFixed(4)} (target <= 1.05)`,
+  );
+  return {
+    sharded_unsharded_seconds: one,
+    sharded_two_seconds: two,
+    sharded_ratio: two / one,
+    sharded_balance: balance,
   };
 }

@@ -7,11 +7,13 @@ export {
   type ArchiveMember,
   type DocumentSource,
   type InputFile,
+  parseShard,
   readDocuments,
   readMember,
   type ReadOptions,
   readPart,
   type ReadStats,
+  type Shard,
   type SourceItem,
   type SourcePart,
 } from "./sources/mod.ts";

@@ -10,6 +10,7 @@ import { runTask } from "./cli/run_task.ts";
 import { UserError } from "../core/user_error.ts";
 import {
   mergeStores,
+  parseShard,
   tokenizeCorpus,
   type TokenizeProgress,
   type TokenizeSummary,
@@ -58,6 +59,10 @@ const FLAGS = {
   "max-docs": { type: "string", help: "N  read only the first N documents" },
   overwrite: { type: "boolean", help: "replace an existing store (and tokenizer.json) in DIR" },
   resume: { type: "boolean", help: "fail unless there is a store in DIR to continue" },
+  shard: {
+    type: "string",
+    help: "I/N  tokenize only share I (0 to N-1) of the input's parts; needs --tokenizer",
+  },
   json: { type: "boolean", help: "print the summary as JSON" },
   merge: { type: "string", help: "OUT STORE...  write the manifest OUT/stores.json of the stores" },
 } as const;
@@ -108,6 +113,7 @@ await runTask(async () => {
     maxDocs: optional("max-docs", whole),
     overwrite: flags.overwrite === true,
     resume: flags.resume === true,
+    shard: flags.shard === undefined ? undefined : parseShard(flags.shard as string),
     signal: interrupt.signal,
     onProgress,
   });

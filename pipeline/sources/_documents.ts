@@ -11,12 +11,16 @@ import { jsonlDocuments } from "./_jsonl.ts";
 import { parquetDocuments, parquetStreamDocuments } from "./_parquet.ts";
 import { readTar } from "./_tar_reader.ts";
 import { textDocuments } from "./_text.ts";
-import type { ArchiveMember, InputFile, ReadContext, SourceItem } from "./types.ts";
+import type { ArchiveMember, InputFile, MemberFilter, ReadContext, SourceItem } from "./types.ts";
 
-/** The documents of one input file; its bytes are counted into `stats.inputBytes` as they are read. */
+/**
+ * The documents of one input file; its bytes are counted into `stats.inputBytes` as they are read.
+ * `members`, for a tar archive, picks the members of its outermost level to read.
+ */
 export async function* fileDocuments(
   input: InputFile,
   context: ReadContext,
+  members?: MemberFilter,
 ): AsyncGenerator<SourceItem> {
   const { stats } = context;
   const format = formatFromName(input.path);
@@ -29,7 +33,7 @@ export async function* fileDocuments(
   }
   const file = await openFile(input.path, (bytes) => stats.inputBytes += bytes);
   try {
-    yield* streamDocuments(input.path, input.path, file.stream, context);
+    yield* streamDocuments(input.path, input.path, file.stream, context, members);
   } finally {
     file.close();
   }
@@ -37,13 +41,15 @@ export async function* fileDocuments(
 
 /**
  * The documents of the stream `bytes` of a file or member called `name`. `label` names it in errors:
- * the input path, then `:member` for each archive level.
+ * the input path, then `:member` for each archive level. `members` picks the members of a tar
+ * stream to read (not those of archives inside them); the others are skipped unread.
  */
 export async function* streamDocuments(
   name: string,
   label: string,
   bytes: ReadableStream<Uint8Array>,
   context: ReadContext,
+  members?: MemberFilter,
 ): AsyncGenerator<SourceItem> {
   let { compression, container } = formatFromName(name);
   let stream = bytes;
@@ -71,6 +77,7 @@ export async function* streamDocuments(
     case "tar":
       for await (const member of readTar(stream, label)) {
         if (isHidden(member.name)) continue; // as in a directory walk: ".git/", macOS "._x" forks
+        if (members && !members(member.name, member.size)) continue; // readTar skips the body
         const memberLabel = `${label}:${member.name}`;
         if (context.delegate?.(member.name, member.size)) {
           const bytes = await readAll(member.body, member.size, memberLabel);

@@ -6,6 +6,7 @@
 export { readDocuments } from "./read_documents.ts";
 export { readMember, readPart } from "./read_part.ts";
 export { isCompressedName } from "./format.ts";
+export { parseShard } from "./shard.ts";
 export type {
   ArchiveMember,
   DocumentSource,
@@ -13,6 +14,7 @@ export type {
   ReadContext,
   ReadOptions,
   ReadStats,
+  Shard,
   SourceItem,
   SourcePart,
 } from "./types.ts";

@@ -1,6 +1,7 @@
 /** `readDocuments`: the one entry point of the sources, tying input resolution and the readers together. */
 import { locateDefaultCorpus } from "./_default_corpus.ts";
-import { documentsOnly, readPartItems } from "./read_part.ts";
+import { archiveMemberSizes, documentsOnly, readPartItems } from "./read_part.ts";
+import { partBytes, planShare } from "./_shard_plan.ts";
 import { resolveInputs } from "./_input_files.ts";
 import type {
   DocumentSource,
@@ -8,6 +9,7 @@ import type {
   ReadContext,
   ReadOptions,
   ReadStats,
+  Shard,
   SourceItem,
   SourcePart,
 } from "./types.ts";
@@ -22,7 +24,8 @@ import type {
  * Inputs are resolved now (a missing path is a UserError naming it); each `for await` is a fresh pass in
  * the same order. Bad content (corrupt or truncated archive, bad JSON line, bad parquet) is a UserError
  * naming the file and member or line. Empty documents are skipped; `stats.documents === 0` after a pass
- * means an empty corpus.
+ * means an empty corpus. With `shard`, a pass reads only that share of the parts (files, the default
+ * corpus's files, tar archives' members; the rule is in `_shard_plan.ts`).
  *
  * @example
  * ```ts
@@ -49,10 +52,22 @@ export async function readDocuments(
       path,
       bytes: corpus.sizes[k],
     }));
-    return new Source([corpus.input], parts, splitLines);
+    return sharded(new Source([corpus.input], parts, splitLines), options.shard);
   }
   const files = await resolveInputs(inputs);
-  return new Source(files, files.map((file): SourcePart => ({ kind: "file", file })), splitLines);
+  const parts = files.map((file): SourcePart => ({ kind: "file", file }));
+  return sharded(new Source(files, parts, splitLines), options.shard);
+}
+
+/** The source reduced to one share of its parts (see `_shard_plan.ts`), or itself. */
+async function sharded(source: Source, shard: Shard | undefined): Promise<DocumentSource> {
+  if (!shard) return source;
+  const parts = await planShare(
+    source.parts,
+    shard,
+    (part) => archiveMemberSizes(part, source.splitLines),
+  );
+  return new Source(source.inputs, parts, source.splitLines, shard);
 }
 
 class Source implements DocumentSource {
@@ -63,8 +78,11 @@ class Source implements DocumentSource {
     readonly inputs: InputFile[],
     readonly parts: SourcePart[],
     readonly splitLines: boolean,
+    readonly shard: Shard | null = null,
   ) {
-    this.totalBytes = inputs.reduce((sum, input) => sum + input.bytes, 0);
+    this.totalBytes = shard
+      ? parts.reduce((sum, part) => sum + partBytes(part), 0)
+      : inputs.reduce((sum, input) => sum + input.bytes, 0);
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<string> {

@@ -1,5 +1,6 @@
 /** Reading a piece of a source on its own, in any thread: a part, or an archive member. */
 import { defaultCorpusFileDocuments } from "./_default_corpus_reader.ts";
+import { memberFilter, scratchStats } from "./_shard_plan.ts";
 import type { ArchiveMember, ReadContext, SourceItem, SourcePart } from "./types.ts";
 
 /**
@@ -24,7 +25,21 @@ export async function* readPartItems(
     return;
   }
   const { fileDocuments } = await import("./_documents.ts");
-  yield* fileDocuments(part.file, context);
+  // An archive of a sharded source: the whole file read, only the share's members decoded.
+  const members = part.kind === "archive-share" ? memberFilter(part.share) : undefined;
+  yield* fileDocuments(part.file, context, members);
+}
+
+/** The sizes of the members of a tar archive's outermost level, in order (their headers read). */
+export async function archiveMemberSizes(
+  part: SourcePart & { kind: "file" },
+  splitLines: boolean,
+): Promise<number[]> {
+  const { fileDocuments } = await import("./_documents.ts");
+  const sizes: number[] = [];
+  const list = (_name: string, size: number) => (sizes.push(size), false);
+  for await (const _ of fileDocuments(part.file, { stats: scratchStats(), splitLines }, list));
+  return sizes;
 }
 
 /** The documents of an archive member a pass handed over (see `ReadContext.delegate`). */

@@ -14,7 +14,24 @@ export interface InputFile {
  */
 export type SourcePart =
   | { kind: "file"; file: InputFile }
-  | { kind: "default-corpus"; path: string; bytes: number };
+  | { kind: "default-corpus"; path: string; bytes: number }
+  | { kind: "archive-share"; file: InputFile; share: ArchiveShare };
+
+/** One of `count` disjoint shares of a source's parts (`--shard index/count`). */
+export interface Shard {
+  /** 0 to count - 1. */
+  index: number;
+  /** Shares in all, at least 1. */
+  count: number;
+}
+
+/**
+ * What a sharded source reads of a tar archive: the members the share rule gives to `index`,
+ * going on from `loads` (the bytes of each share before the archive; see `_shard_plan.ts`).
+ */
+export interface ArchiveShare extends Shard {
+  loads: number[];
+}
 
 /**
  * A compressed archive member handed over whole instead of read in place (see
@@ -48,6 +65,8 @@ export interface ReadStats {
 export interface ReadOptions {
   /** Plain-text files give one document per non-empty line instead of one per file. */
   splitLines?: boolean;
+  /** Read only this share of the parts (files, default-corpus files, tar archives' members). */
+  shard?: Shard;
 }
 
 /**
@@ -57,8 +76,10 @@ export interface ReadOptions {
 export interface DocumentSource extends AsyncIterable<string> {
   /** Resolved, sorted file list (globs expanded, directories walked); the default corpus is one entry. */
   readonly inputs: InputFile[];
-  /** Sum of the input bytes, for the ETA. */
+  /** Sum of the bytes of the files a pass reads (all of them unsharded), for the ETA. */
   readonly totalBytes: number;
+  /** The share of the parts read, when sharded. */
+  readonly shard: Shard | null;
   /** The pieces a pass reads one after the other; reading them apart gives the same documents. */
   readonly parts: SourcePart[];
   /** The `splitLines` option the source was opened with (`readPart` needs it). */
@@ -82,3 +103,6 @@ export interface ReadContext {
    */
   readonly delegate?: (name: string, size: number) => boolean;
 }
+
+/** Picks the members of the outermost tar archive to read (false: skipped unread). */
+export type MemberFilter = (name: string, size: number) => boolean;

@@ -46,7 +46,7 @@ const TASK_DOCUMENTS = 4096;
  * it wait for it in the output order); a single file is read here and only encoding is parallel.
  */
 function readsParts(parts: SourcePart[], workers: number): boolean {
-  const sizes = parts.map((part) => part.kind === "file" ? part.file.bytes : part.bytes);
+  const sizes = parts.map((part) => part.kind === "default-corpus" ? part.bytes : part.file.bytes);
   const total = sizes.reduce((sum, size) => sum + size, 0);
   return parts.length >= 2 * workers && Math.max(...sizes) <= total / (2 * workers);
 }

@@ -32,6 +32,7 @@ const FLAGS: Record<keyof RunArguments, string> = {
   val_fraction: "--val-fraction",
   chunk_tokens: "--chunk-tokens",
   max_docs: "--max-docs",
+  shard: "--shard",
 };
 
 /**
@@ -41,7 +42,7 @@ const FLAGS: Record<keyof RunArguments, string> = {
 export function runDifferences(stored: RunArguments, given: RunArguments): string[] {
   const differences: string[] = [];
   for (const key of Object.keys(FLAGS) as (keyof RunArguments)[]) {
-    if (stored[key] === given[key]) continue;
+    if (show(stored[key]) === show(given[key])) continue;
     differences.push(
       key === "inputs_sha256" || key === "tokenizer_file_sha256"
         ? `${FLAGS[key]} changed`
@@ -52,7 +53,11 @@ export function runDifferences(stored: RunArguments, given: RunArguments): strin
 }
 
 function show(value: unknown): string {
-  return value === null ? "not given" : String(value);
+  if (value === null || value === undefined) return "not given";
+  if (typeof value === "object" && "index" in value && "count" in value) {
+    return `${value.index}/${value.count}`; // --shard
+  }
+  return String(value);
 }
 
 /**

@@ -54,6 +54,8 @@ export interface RunArguments {
   chunk_tokens: number;
   /** `--max-docs`, null when not given. */
   max_docs: number | null;
+  /** `--shard I/N`: the share of the input's parts this store holds; absent when not sharded. */
+  shard?: { index: number; count: number };
 }
 
 /** An input file of the manifest. */

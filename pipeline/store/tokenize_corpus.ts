@@ -3,7 +3,8 @@
  * disk, in order (file → function, and the thread it runs on):
  *
  * 1. `tokenize_corpus.ts` → `tokenizeCorpus`: checks the options once (`checkOptions`), opens the
- *    input (`../sources/` → `readDocuments`) and starts the encoder Workers. Main thread.
+ *    input (`../sources/` → `readDocuments`; with `shard`, only its share of the parts:
+ *    `../sources/_shard_plan.ts`) and starts the encoder Workers. Main thread.
  * 2. `_output_directory.ts` → `prepareOutput`: a new store (`_store_writer.ts` →
  *    `StoreWriter.create`) or one to continue; whether and from where a store continues is all in
  *    `_resume.ts`. Main thread.
@@ -29,7 +30,8 @@
  */
 import { join } from "node:path";
 import { type Tokenizer, trainBpe, type TrainReport } from "../bpe/mod.ts";
-import { type DocumentSource, readDocuments } from "../sources/mod.ts";
+import { type DocumentSource, readDocuments, type Shard } from "../sources/mod.ts";
+import { checkShard } from "../sources/shard.ts";
 import { UserError } from "../../core/user_error.ts";
 import { writeFileAtomic } from "../../core/atomic_file.ts";
 import { lockFolder } from "../../core/writer_lock.ts";
@@ -72,8 +74,13 @@ export interface TokenizeOptions {
   workers?: number;
   /** Tokens per shard file (default 1,048,576). */
   chunkTokens?: number;
-  /** Read only the first N documents of the input. */
+  /** Read only the first N documents of the input (of the share, when sharded). */
   maxDocs?: number;
+  /**
+   * Tokenize only share `index` of `count` of the input's parts (`--shard I/N`; the rule is in
+   * `../sources/_shard_plan.ts`); needs `tokenizerPath`.
+   */
+  shard?: Shard;
   /** Replace an existing store of ours (and its tokenizer.json). */
   overwrite?: boolean;
   /** Insist on continuing an existing store. */
@@ -112,6 +119,8 @@ export interface TokenizeSummary {
   tokenizerPath: string;
   /** sha256 of the tokenizer.json the store is written with. */
   tokenizerSha256: string | null;
+  /** The share of the input's parts the store holds (`--shard`), null when not sharded. */
+  shard: Shard | null;
   /** Set when this run trained the tokenizer. */
   trainReport?: TrainReport;
   /** Ids of the tokenizer. */
@@ -151,7 +160,10 @@ class Interrupted extends Error {}
 export async function tokenizeCorpus(options: TokenizeOptions): Promise<TokenizeSummary> {
   const started = performance.now();
   const settings = checkOptions(options);
-  const source = await readDocuments(settings.inputs, { splitLines: settings.splitLines });
+  const source = await readDocuments(settings.inputs, {
+    splitLines: settings.splitLines,
+    shard: settings.shard,
+  });
   const given = settings.tokenizerPath ? await readTokenizerFile(settings.tokenizerPath) : null;
   // The Workers load a given tokenizer while the store is prepared.
   let encoder = given ? startEncoder(given, settings, source) : null;
@@ -234,6 +246,9 @@ async function runArguments(
     val_fraction: settings.valFraction,
     chunk_tokens: settings.chunkTokens,
     max_docs: Number.isFinite(settings.maxDocs) ? settings.maxDocs : null,
+    ...settings.shard
+      ? { shard: { index: settings.shard.index, count: settings.shard.count } }
+      : {},
   };
 }
 
@@ -320,6 +335,7 @@ interface Settings {
   maxDocs: number;
   overwrite: boolean;
   resume: boolean;
+  shard?: Shard;
   signal?: AbortSignal;
   onProgress?: (progress: TokenizeProgress) => void;
 }
@@ -334,6 +350,15 @@ function checkOptions(options: TokenizeOptions): Settings {
     throw new UserError(
       "--resume and --overwrite exclude each other: continue a store or replace it",
     );
+  }
+  if (options.shard) {
+    checkShard(options.shard);
+    if (options.tokenizerPath === undefined) {
+      const { index, count } = options.shard;
+      throw new UserError(
+        `--shard ${index}/${count} needs --tokenizer FILE, so that every shard has the same ids: make one first with \`deno task tokenize --max-docs N --out DIR\` on a sample, then pass DIR/tokenizer.json`,
+      );
+    }
   }
   const vocabSize = options.vocabSize ?? 8000;
   if (!Number.isInteger(vocabSize) || vocabSize > 2 ** 32) {
@@ -369,6 +394,7 @@ function checkOptions(options: TokenizeOptions): Settings {
     maxDocs,
     overwrite: options.overwrite ?? false,
     resume: options.resume ?? false,
+    shard: options.shard,
     signal: options.signal,
     onProgress: options.onProgress,
   };
@@ -409,6 +435,7 @@ function summarize(
     tokenizerSha256: attributes.tokenizer_sha256,
     vocabSize: attributes.vocab_size,
     dtype: attributes.dtype,
+    shard: attributes.run.shard ?? null,
     documents: train.documents + val.documents,
     splits: attributes.splits,
     bytesPerToken: tokens ? (train.bytes + val.bytes) / tokens : 0,
