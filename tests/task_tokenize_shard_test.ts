@@ -1,12 +1,12 @@
 /**
  * `deno task tokenize --shard I/N` in subprocesses: all N shards (N = 1, 2, 3, 7) of JSONL files
  * and a tar of JSONL members hold exactly the documents of an unsharded run, each once, in the same
- * split with the same tokens; a shard killed with SIGKILL and run again completes its share and
+ * split with the same tokens, and merged (`--merge`) read as one store of the unsharded totals; a shard killed with SIGKILL and run again completes its share and
  * nothing else; a resume with another --shard is refused; bad --shard flags are refused in one
  * line with nothing written.
  */
 import { assert, assertEquals, assertStringIncludes } from "./assert.ts";
-import { type Split, tokenizeCorpus } from "../pipeline/mod.ts";
+import { openStore, type Split, tokenizeCorpus } from "../pipeline/mod.ts";
 import { decodeOutput, runTaskProcess, taskCommand } from "./task_process.ts";
 import { readStoreArrays, trainSmallTokenizer } from "./pipeline_store_fixtures.ts";
 import { storeDocuments, writeShardInputs } from "./pipeline_store_shard_fixtures.ts";
@@ -69,6 +69,21 @@ for (const count of [1, 2, 3, 7]) {
       val: whole.splits.val.tokens,
       bytes: whole.splits.train.bytes + whole.splits.val.bytes,
     });
+    // Merged (a manifest, no tokens copied), the shards read as one store of the unsharded totals.
+    const mergedDir = `${work}/of${count}/merged`;
+    const merged = await runTaskProcess(
+      "tokenize",
+      "--merge",
+      mergedDir,
+      `${work}/of${count}/shard-*`,
+    );
+    assertEquals(merged.code, 0, merged.stderr);
+    const set = await openStore(mergedDir);
+    assertEquals(set.stores?.length ?? 1, count);
+    assertEquals(
+      [set.tokens("train"), set.tokens("val"), set.documents("train") + set.documents("val")],
+      [whole.splits.train.tokens, whole.splits.val.tokens, whole.documents],
+    );
   });
 }
 
