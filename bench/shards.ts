@@ -614,6 +614,9 @@ export async function mergedBatchFigures(
     batch_merged_ms: mergedMs,
     batch_one_store_ms: oneMs,
     batch_merged_ratio: mergedMs / oneMs,
+  };
+}
+
 /** `texts`, `copies` times, as 100 JSONL files per copy in `dir` (`copyC-F.jsonl`). */
 async function writeJsonlCopies(dir: string, texts: string[], copies: number): Promise<string> {
   await Deno.mkdir(dir);
