@@ -17,7 +17,10 @@ const usage =
 const flagSpecs = {
   run: { type: "string", help: "DIR  run folder: evaluates its newest checkpoint" },
   checkpoint: { type: "string", help: "FILE  one checkpoint (its .json or either .safetensors)" },
-  data: { type: "string", help: "DIR  token store (default: the one the run trained on)" },
+  data: {
+    type: "string",
+    help: "PATH  token store(s): a store, list, glob or manifest (default: the run's own)",
+  },
   batch: { type: "string", help: "N  windows per forward pass (default 16)" },
   tokens: { type: "string", help: "N  evaluate at most N tokens (default: the whole val split)" },
   ...BACKEND_FLAGS,

@@ -18,7 +18,9 @@ const usage =
 const flagSpecs = {
   data: {
     type: "string",
-    help: `DIR  token store from deno task tokenize (default ${DEFAULT_DATA})`,
+    help:
+      `PATH  token store from deno task tokenize, or several: a list, glob or --merge manifest ` +
+      `(default ${DEFAULT_DATA})`,
   },
   out: { type: "string", help: "DIR  run folder (default runs/<timestamp>)" },
   preset: {
