@@ -6,29 +6,14 @@
 import { tokenizeCorpus } from "../pipeline/mod.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "./assert.ts";
 import { withoutBlas } from "./model_native_fixture.ts";
-import { decodeOutput, ROOT, taskArgs } from "./task_process.ts";
+import { decodeOutput, ROOT, taskArgs, tinyModelFlags } from "./task_process.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "task_backend_" });
 const data = `${dir}/data`;
 await tokenizeCorpus({ outDir: data, vocabSize: 300, maxDocs: 2000, valFraction: 0.05 });
 const tiny = [
-  "--data",
-  data,
-  "--layers",
-  "1",
-  "--model-d",
-  "16",
-  "--heads",
-  "2",
-  "--ctx",
-  "8",
-  "--batch",
-  "4",
-  "--steps",
-  "3",
-  "--eval-tokens",
-  "128",
-  "--json",
+  ...tinyModelFlags(data),
+  ...["--ctx", "8", "--batch", "4", "--steps", "3", "--eval-tokens", "128", "--json"],
 ];
 
 /** `deno task train ARGS` with extra environment variables. */

@@ -41,3 +41,8 @@ export function decodeOutput(
 export async function runTaskProcess(name: string, ...args: string[]) {
   return decodeOutput(await taskCommand(name, args).output());
 }
+
+/** `deno task train` flags of a model small enough for any backend: a few steps in a second or two. */
+export function tinyModelFlags(data: string): string[] {
+  return ["--data", data, "--layers", "1", "--model-d", "16", "--heads", "2"];
+}

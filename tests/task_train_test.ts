@@ -3,7 +3,7 @@ import { listCheckpoints, readCheckpointInfo } from "../model/run/checkpoint.ts"
 import { readMetrics } from "../model/run/metrics.ts";
 import { tokenizeCorpus } from "../pipeline/mod.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "./assert.ts";
-import { decodeOutput, runTaskProcess, taskCommand } from "./task_process.ts";
+import { decodeOutput, runTaskProcess, taskCommand, tinyModelFlags } from "./task_process.ts";
 
 const trainTask = (...args: string[]) => runTaskProcess("train", ...args);
 
@@ -11,18 +11,7 @@ const dir = await Deno.makeTempDir({ prefix: "task_train_" });
 const data = `${dir}/data`;
 await tokenizeCorpus({ outDir: data, vocabSize: 300, maxDocs: 3000, valFraction: 0.05 });
 // A model small enough for the cpu backend: a few steps in a second or two.
-const tiny = [
-  "--backend",
-  "cpu",
-  "--data",
-  data,
-  "--layers",
-  "1",
-  "--model-d",
-  "16",
-  "--heads",
-  "2",
-];
+const tiny = ["--backend", "cpu", ...tinyModelFlags(data)];
 const small = [...tiny, "--ctx", "8", "--batch", "4", "--eval-tokens", "256"];
 
 Deno.test("train --help lists every flag", async () => {
