@@ -127,13 +127,21 @@ export function findBlas(): BlasSearch {
 
 /** Loads `path` as a BLAS library; throws when it cannot be opened or lacks `cblas_sgemm`. */
 export function openBlas(path: string): Blas {
-  const library = Deno.dlopen(path, { cblas_sgemm: SGEMM });
-  const threadSymbols = optionalSymbols(path);
-  const sgemmCall = library.symbols.cblas_sgemm;
-  const views = new ViewCache();
-  const blas: Blas = {
+  // OpenBLAS's thread knobs and config strings are optional: Accelerate and other BLAS lack them.
+  const library = Deno.dlopen(path, {
+    cblas_sgemm: SGEMM,
+    openblas_get_num_threads: { parameters: [], result: "i32", optional: true },
+    openblas_set_num_threads: { parameters: ["i32"], result: "void", optional: true },
+    openblas_get_config: { parameters: [], result: "pointer", optional: true },
+    openblas_get_corename: { parameters: [], result: "pointer", optional: true },
+  });
+  const symbols = library.symbols;
+  const sgemmCall = symbols.cblas_sgemm;
+  // Offsets become subarray views: a view costs tens of nanoseconds against a call of microseconds.
+  const at = (array: Float32Array, offset: number) => offset ? array.subarray(offset) : array;
+  return {
     path,
-    description: "",
+    description: describe(path, symbols.openblas_get_config, symbols.openblas_get_corename),
     sgemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc) {
       sgemmCall(
         ROW_MAJOR,
@@ -143,82 +151,36 @@ export function openBlas(path: string): Blas {
         n,
         k,
         alpha,
-        views.view(0, a, aOffset),
+        at(a, aOffset),
         lda,
-        views.view(1, b, bOffset),
+        at(b, bOffset),
         ldb,
         beta,
-        views.view(2, c, cOffset),
+        at(c, cOffset),
         ldc,
       );
     },
-    threads: () => threadSymbols?.get() ?? 1,
-    setThreads: (count) => threadSymbols?.set(count),
+    threads: () => symbols.openblas_get_num_threads?.() ?? 1,
+    setThreads: (count) => symbols.openblas_set_num_threads?.(count),
   };
-  (blas as { description: string }).description = describe(path, threadSymbols);
-  return blas;
 }
 
-/** OpenBLAS's thread knobs and config string, where the library has them. */
-interface ThreadSymbols {
-  get(): number;
-  set(count: number): void;
-  config(): string;
-  core(): string;
-}
-
-function optionalSymbols(path: string): ThreadSymbols | null {
+function describe(
+  path: string,
+  config: (() => Deno.PointerValue) | null,
+  core: (() => Deno.PointerValue) | null,
+): string {
+  if (!config || !core) return path.includes("Accelerate") ? "Accelerate" : path;
   try {
-    const library = Deno.dlopen(path, {
-      openblas_get_num_threads: { parameters: [], result: "i32" },
-      openblas_set_num_threads: { parameters: ["i32"], result: "void" },
-      openblas_get_config: { parameters: [], result: "pointer" },
-      openblas_get_corename: { parameters: [], result: "pointer" },
-    });
-    const cString = (pointer: Deno.PointerValue) =>
+    const text = (pointer: Deno.PointerValue) =>
       pointer ? new Deno.UnsafePointerView(pointer).getCString() : "";
-    return {
-      get: () => library.symbols.openblas_get_num_threads(),
-      set: (count) => library.symbols.openblas_set_num_threads(count),
-      config: () => cString(library.symbols.openblas_get_config()),
-      core: () => cString(library.symbols.openblas_get_corename()),
-    };
-  } catch {
-    return null; // Accelerate and other BLAS: no OpenBLAS knobs.
-  }
-}
-
-function describe(path: string, symbols: ThreadSymbols | null): string {
-  if (!symbols) return path.includes("Accelerate") ? "Accelerate" : path;
-  try {
-    const version = symbols.config().match(/OpenBLAS\s+([\d.]+)/)?.[1];
-    return `OpenBLAS${version ? ` ${version}` : ""} ${symbols.core()}`.trim();
+    const version = text(config()).match(/OpenBLAS\s+([\d.]+)/)?.[1];
+    return `OpenBLAS${version ? ` ${version}` : ""} ${text(core())}`.trim();
   } catch {
     // Reading a C string needs FFI permission beyond the library's path (`--allow-ffi` unscoped);
     // the file the path resolves to names the version (Debian: libopenblasp-r0.3.21.so).
     const version = realName(path).match(/r(\d+\.\d+\.\d+)/)?.[1];
     return `OpenBLAS${version ? ` ${version}` : ""}`;
-  }
-}
-
-/**
- * `subarray` views for offsets, cached per argument slot: most calls pass the same buffer and
- * offset as the last call in that slot (the same activation buffer every step), so the view object
- * is reused instead of allocated per call.
- */
-class ViewCache {
-  #buffers: (Float32Array | null)[] = [null, null, null];
-  #offsets = [0, 0, 0];
-  #views: (Float32Array | null)[] = [null, null, null];
-
-  view(slot: number, array: Float32Array, offset: number): Float32Array {
-    if (offset === 0) return array;
-    if (this.#buffers[slot] === array && this.#offsets[slot] === offset) return this.#views[slot]!;
-    const view = array.subarray(offset);
-    this.#buffers[slot] = array;
-    this.#offsets[slot] = offset;
-    this.#views[slot] = view;
-    return view;
   }
 }
 
