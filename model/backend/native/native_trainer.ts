@@ -55,7 +55,6 @@ export class NativeTrainer {
   readonly #engine: GptEngine;
   readonly #threads: StepThread[];
   readonly #batch: number;
-  #count: number;
 
   private constructor(
     model: GptModel,
@@ -78,7 +77,6 @@ export class NativeTrainer {
     this.#engine = engine;
     this.#threads = threads;
     this.#batch = batch;
-    this.#count = optimizer?.count ?? 0;
   }
 
   /** The threads a batch is split across (the main thread included). */
@@ -183,8 +181,7 @@ export class NativeTrainer {
     if (applied) {
       // optax's clip_by_global_norm: g · max/‖g‖ when ‖g‖ ≥ max.
       const clipScale = clip > 0 && !(gradNorm < clip) ? clip / gradNorm : 1;
-      this.#count += 1;
-      optimizer.count = this.#count; // the schedule reads it before the next step
+      optimizer.count += 1; // AdamW's update count, kept on the optimizer: the schedule reads it
       await this.#update(optimizer, lr, clipScale);
     }
     return { loss, gradNorm, applied } satisfies StepOutcome;
@@ -203,7 +200,7 @@ export class NativeTrainer {
     const replies = this.#threads.map((thread, i) => {
       const from = Math.min(total, (i + 1) * share), to = Math.min(total, (i + 2) * share);
       const message: StepWorkerUpdate = {
-        update: { ...options, from, to, t: this.#count, lr, gradientScale },
+        update: { ...options, from, to, t: optimizer.count, lr, gradientScale },
       };
       return request(thread, message);
     });
@@ -213,7 +210,7 @@ export class NativeTrainer {
       this.#mu,
       this.#nu,
       options,
-      this.#count,
+      optimizer.count,
       lr,
       gradientScale,
       0,
@@ -229,10 +226,9 @@ export class NativeTrainer {
     return await this.#passes(ids, windows, { forwardOnly: true });
   }
 
-  /** Copies the parameters, the moments and the update count back into the model and optimizer. */
+  /** Copies the parameters and the moments back into the model's and the optimizer's tensors. */
   writeBack(): void {
     const optimizer = this.#optimizer;
-    if (optimizer) optimizer.count = this.#count;
     for (const entry of this.#layout.entries) {
       const range = [entry.offset, entry.offset + entry.size] as const;
       const targets = [[this.#model.params.get(entry.name), this.#params]] as const;
