@@ -32,6 +32,19 @@ export const HOFFMANN_GRID: Approach3Grid = {
   beta: [0, 0.5, 1, 1.5, 2],
 };
 
+/**
+ * A coarser grid, 3⁵ = 243 starts (α, β ∈ {0.5, 1, 1.5}, e ∈ {−1, 0, 1}, a, b ∈ {0, 10, 20}), about
+ * 18× faster than {@linkcode HOFFMANN_GRID}. Measured: it reaches the same minimum (objective equal
+ * to 1e-15 relative) on Besiroglu et al.'s 240 points and on simulated 15-run sweeps (the tests).
+ */
+export const COARSE_GRID: Approach3Grid = {
+  a: [0, 10, 20],
+  b: [0, 10, 20],
+  e: [-1, 0, 1],
+  alpha: [0.5, 1, 1.5],
+  beta: [0.5, 1, 1.5],
+};
+
 /** Huber's δ of Hoffmann et al. 2022, Appendix D.2: 1e-3 (on log-loss). */
 export const HUBER_DELTA = 1e-3;
 

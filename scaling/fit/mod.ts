@@ -26,6 +26,7 @@ export {
   type Approach3Fit,
   type Approach3Grid,
   type Approach3Options,
+  COARSE_GRID,
   fitApproach3,
   HOFFMANN_GRID,
   HUBER_DELTA,
