@@ -3,10 +3,11 @@ import type { Estimate } from "./types.ts";
 /**
  * A fitted value with the 2.5/97.5 percentiles and standard deviation of its bootstrap samples
  * (percentiles by linear interpolation between order statistics, NumPy's default, as Besiroglu et al.
- * 2024 computed theirs). With no samples the interval collapses to the value and the error is NaN.
+ * 2024 computed theirs). With no samples (no resamples asked) the interval collapses to the value and
+ * the error is 0, so the result stays valid JSON (NaN would serialise as null).
  */
 export function estimate(value: number, samples: number[]): Estimate {
-  if (!samples.length) return { value, interval: [value, value], standardError: NaN };
+  if (!samples.length) return { value, interval: [value, value], standardError: 0 };
   const sorted = [...samples].sort((x, y) => x - y);
   return {
     value,
@@ -23,7 +24,7 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 function standardDeviation(values: number[]): number {
-  if (values.length < 2) return NaN;
+  if (values.length < 2) return 0;
   const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
   const squares = values.reduce((sum, v) => sum + (v - mean) ** 2, 0);
   return Math.sqrt(squares / (values.length - 1));

@@ -73,7 +73,7 @@ export interface Approach2Fit {
   warnings: string[];
   /** Bootstrap resamples drawn. */
   resamples: number;
-  /** Resamples left out: a budget's resample had < 3 sizes or no minimum in 100 draws. */
+  /** Resamples left out: a budget's resample had < 3 sizes or no finite minimum in 100 draws. */
   resamplesFailed: number;
   /** The resampling seed. */
   seed: number;
@@ -183,8 +183,10 @@ export function fitApproach2(runs: SweepRun[], options: Approach2Options = {}): 
       for (let attempt = 0; attempt < 100; attempt++) {
         resampleInto(uniform, drawn, indices);
         const { parabola, sizes } = profile(drawn);
-        if (sizes >= 3 && parabola.coefficients[2] > 0) {
-          optima.push(Math.exp(parabolaVertex(parabola)));
+        const optimum = Math.exp(parabolaVertex(parabola));
+        // A nearly flat parabola can put its vertex beyond floating point: draw again.
+        if (sizes >= 3 && parabola.coefficients[2] > 0 && optimum > 0 && optimum < Infinity) {
+          optima.push(optimum);
           break;
         }
       }

@@ -24,7 +24,7 @@ export interface Estimate {
   value: number;
   /** The 2.5th and 97.5th percentiles of the bootstrap fits: a 95% interval. */
   interval: [number, number];
-  /** The standard deviation of the bootstrap fits. */
+  /** The standard deviation of the bootstrap fits (0 without resamples). */
   standardError: number;
 }
 
