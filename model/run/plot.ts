@@ -8,6 +8,16 @@ export interface Series {
   points: { x: number; y: number }[];
   /** Draw a dot at every point (for sparse series such as val loss). */
   markers?: boolean;
+  /** The dots' shape (default `circle`; `diamond` marks a special point, such as a minimum). */
+  markerShape?: "circle" | "diamond";
+  /** Join the points with a line (default true; false for a scatter of markers). */
+  line?: boolean;
+  /** Draw the line dashed. */
+  dashed?: boolean;
+  /** Show the series in the legend (default true). */
+  legend?: boolean;
+  /** A shaded band behind the series (an interval): its lower and upper edge at each x. */
+  band?: { x: number; low: number; high: number }[];
 }
 
 /** Title, axis labels and size (pixels; default 720 × 420) of a chart. */
@@ -22,10 +32,15 @@ export interface ChartOptions {
   width?: number;
   /** Height in pixels (default 420). */
   height?: number;
+  /** The x axis: `linear` (default) or `log` (base 10; points with x ≤ 0 are skipped). */
+  xScale?: "linear" | "log";
+  /** The y axis: `linear` (default) or `log`. */
+  yScale?: "linear" | "log";
 }
 
 /**
- * A line chart as a standalone SVG document: axes with round-number ticks, one polyline per series, a legend.
+ * A line chart as a standalone SVG document: axes with round-number ticks (linear, or powers of ten
+ * on a log axis), one polyline per series (or only markers), optional shaded bands, a legend.
  * Non-finite points are skipped, so a NaN at the end of a failed run does not break the picture.
  *
  * @example
@@ -39,15 +54,23 @@ export function lineChartSvg(series: Series[], options: ChartOptions): string {
   const margin = { left: 64, right: 20, top: 36, bottom: 48 };
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = height - margin.top - margin.bottom;
+  const xLog = options.xScale === "log", yLog = options.yScale === "log";
+  const shown = (x: number, y: number) =>
+    Number.isFinite(x) && Number.isFinite(y) && (!xLog || x > 0) && (!yLog || y > 0);
   const finite = series.map((s) => ({
     ...s,
-    points: s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)),
+    points: s.points.filter((p) => shown(p.x, p.y)),
+    band: (s.band ?? []).filter((b) => shown(b.x, b.low) && shown(b.x, b.high)),
   }));
-  const all = finite.flatMap((s) => s.points);
-  const xs = niceScale(all.map((p) => p.x)), ys = niceScale(all.map((p) => p.y));
-  const px = (x: number) => margin.left + ((x - xs.min) / (xs.max - xs.min)) * plotWidth;
+  const all = finite.flatMap((s) => [
+    ...s.points,
+    ...s.band.flatMap((b) => [{ x: b.x, y: b.low }, { x: b.x, y: b.high }]),
+  ]);
+  const xs = axisScale(all.map((p) => p.x), xLog), ys = axisScale(all.map((p) => p.y), yLog);
+  const px = (x: number) =>
+    margin.left + ((xs.position(x) - xs.min) / (xs.max - xs.min)) * plotWidth;
   const py = (y: number) =>
-    margin.top + plotHeight - ((y - ys.min) / (ys.max - ys.min)) * plotHeight;
+    margin.top + plotHeight - ((ys.position(y) - ys.min) / (ys.max - ys.min)) * plotHeight;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
     `viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
@@ -88,20 +111,40 @@ export function lineChartSvg(series: Series[], options: ChartOptions): string {
       margin.top + plotHeight / 2
     }) rotate(-90)" text-anchor="middle">${escape(options.yLabel)}</text>`,
   );
-  finite.forEach((s, index) => {
-    if (s.points.length) {
-      const path = s.points.map((p) => `${fixed(px(p.x))},${fixed(py(p.y))}`).join(" ");
-      out.push(`<polyline points="${path}" fill="none" stroke="${s.color}" stroke-width="1.5"/>`);
-      if (s.markers) {
-        for (const p of s.points) {
-          out.push(
-            `<circle cx="${fixed(px(p.x))}" cy="${fixed(py(p.y))}" r="3" fill="${s.color}"/>`,
-          );
-        }
-      }
+  for (const s of finite) {
+    if (s.band.length) {
+      const edge = [
+        ...s.band.map((b) => ({ x: b.x, y: b.high })),
+        ...s.band.reverse().map((b) => ({ x: b.x, y: b.low })),
+      ];
+      out.push(
+        `<polygon points="${edge.map((p) => `${fixed(px(p.x))},${fixed(py(p.y))}`).join(" ")}" ` +
+          `fill="${s.color}" fill-opacity="0.15" stroke="none"/>`,
+      );
     }
-    const legendY = margin.top + 14 + index * 18;
-    const legendX = margin.left + plotWidth - 120;
+  }
+  let legendIndex = 0;
+  // About 7 px per character at font-size 12, so the longest name ends inside the plot.
+  const longestName = Math.max(
+    0,
+    ...finite.filter((s) => s.legend !== false).map((s) => s.name.length),
+  );
+  for (const s of finite) {
+    out.push(`<g class="series" data-name="${escape(s.name)}">`);
+    if (s.points.length && s.line !== false) {
+      const path = s.points.map((p) => `${fixed(px(p.x))},${fixed(py(p.y))}`).join(" ");
+      const dash = s.dashed ? ' stroke-dasharray="6 4"' : "";
+      out.push(
+        `<polyline points="${path}" fill="none" stroke="${s.color}" stroke-width="1.5"${dash}/>`,
+      );
+    }
+    if (s.markers) {
+      for (const p of s.points) out.push(marker(px(p.x), py(p.y), s.color, s.markerShape));
+    }
+    out.push("</g>");
+    if (s.legend === false) continue;
+    const legendY = margin.top + 14 + legendIndex++ * 18;
+    const legendX = margin.left + plotWidth - 40 - 7 * longestName;
     out.push(
       `<line x1="${legendX}" y1="${legendY}" x2="${
         legendX + 24
@@ -111,9 +154,43 @@ export function lineChartSvg(series: Series[], options: ChartOptions): string {
         escape(s.name)
       }</text>`,
     );
-  });
+  }
   out.push("</svg>");
   return out.join("\n") + "\n";
+}
+
+/** A dot at (x, y) in pixels: a circle, or a diamond for a marked point. */
+function marker(x: number, y: number, color: string, shape: Series["markerShape"]): string {
+  if (shape === "diamond") {
+    const r = 5;
+    const corners = [[x, y - r], [x + r, y], [x, y + r], [x - r, y]];
+    return `<polygon class="marker" points="${
+      corners.map(([a, b]) => `${fixed(a)},${fixed(b)}`).join(" ")
+    }" ` +
+      `fill="${color}" stroke="black"/>`;
+  }
+  return `<circle cx="${fixed(x)}" cy="${fixed(y)}" r="3" fill="${color}"/>`;
+}
+
+/**
+ * An axis: its range and ticks in data units, and `position`, the coordinate it is drawn in
+ * (the value itself, or log10 of it on a log axis, whose ticks are powers of ten).
+ */
+function axisScale(
+  values: number[],
+  log: boolean,
+): { min: number; max: number; ticks: number[]; position: (value: number) => number } {
+  if (!log) return { ...niceScale(values), position: (value) => value };
+  const logs = values.map(Math.log10);
+  let low = Math.floor(logs.length ? Math.min(...logs) : 0);
+  let high = Math.ceil(logs.length ? Math.max(...logs) : 1);
+  if (low === high) {
+    low -= 1;
+    high += 1;
+  }
+  const ticks: number[] = [];
+  for (let power = low; power <= high; power++) ticks.push(10 ** power);
+  return { min: low, max: high, ticks, position: Math.log10 };
 }
 
 /**
@@ -144,7 +221,8 @@ function round(value: number, step: number): number {
 
 function label(value: number): string {
   if (value !== 0 && (Math.abs(value) >= 1e5 || Math.abs(value) < 1e-3)) {
-    return value.toExponential(1);
+    const text = value.toExponential(1);
+    return text.includes(".0e") ? text.replace(".0e", "e") : text;
   }
   return String(value);
 }

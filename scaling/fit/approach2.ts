@@ -73,7 +73,7 @@ export interface Approach2Fit {
   warnings: string[];
   /** Bootstrap resamples drawn. */
   resamples: number;
-  /** Resamples left out: a budget's resample had < 3 sizes or no finite minimum in 100 draws. */
+  /** Resamples left out: a budget's resample found no acceptable minimum in 100 draws. */
   resamplesFailed: number;
   /** The resampling seed. */
   seed: number;
@@ -85,8 +85,9 @@ export interface Approach2Fit {
  * Approach 2 of Hoffmann et al. 2022 (§3.2): for each budget C, a least-squares parabola of loss
  * in ln N (at least 3 sizes) whose vertex gives N_opt(C), and D_opt(C) from the FLOP rule; then
  * N_opt = G·C^a and D_opt = G'·C^b by least squares in log-log across budgets (at least 2 with a
- * minimum). Bootstrap: the runs of each budget are resampled with replacement (a resample of a
- * budget with < 3 sizes or no minimum is drawn again) and everything refitted, `resamples` times.
+ * minimum). Bootstrap: the runs of each budget are resampled with replacement and everything
+ * refitted, `resamples` times; a budget's resample with < 3 sizes, no minimum, or (when the full
+ * fit's minimum lies inside the sizes tried) a minimum outside them is drawn again.
  *
  * @example
  * ```ts
@@ -117,13 +118,13 @@ export function fitApproach2(runs: SweepRun[], options: Approach2Options = {}): 
     );
   }
   const logParams = params.map(Math.log), losses = runs.map((run) => run.loss);
-  const profile = (indices: ArrayLike<number>) => {
+  const parabolaOf = (indices: ArrayLike<number>) => {
     const x = Array.from(indices, (i) => logParams[i]), y = Array.from(indices, (i) => losses[i]);
     return { parabola: fitParabola(x, y), sizes: new Set(x).size };
   };
   const profiles = budgets.map((budget): IsoflopProfile => {
     const indices = groups.get(budget)!;
-    const { parabola, sizes } = profile(indices);
+    const { parabola, sizes } = parabolaOf(indices);
     if (sizes < 3) {
       throw new UserError(
         `Approach 2: budget ${budget} has ${sizes} distinct size${sizes === 1 ? "" : "s"}; ` +
@@ -178,14 +179,21 @@ export function fitApproach2(runs: SweepRun[], options: Approach2Options = {}): 
   let resamplesFailed = 0;
   for (let r = 0; r < resamples; r++) {
     const optima: number[] = [];
-    for (const budget of usedBudgets) {
-      const indices = groups.get(budget)!, drawn = new Int32Array(indices.length);
+    for (const profile of used) {
+      const indices = groups.get(profile.budget)!, drawn = new Int32Array(indices.length);
+      const [smallest, largest] = profile.atEdge ? [0, Infinity] : profile.paramsRange;
       for (let attempt = 0; attempt < 100; attempt++) {
         resampleInto(uniform, drawn, indices);
-        const { parabola, sizes } = profile(drawn);
+        const { parabola, sizes } = parabolaOf(drawn);
         const optimum = Math.exp(parabolaVertex(parabola));
-        // A nearly flat parabola can put its vertex beyond floating point: draw again.
-        if (sizes >= 3 && parabola.coefficients[2] > 0 && optimum > 0 && optimum < Infinity) {
+        // Draw again when the resample has no minimum, or (for a budget whose fitted minimum lies
+        // inside its sizes) puts it outside them: three of five runs drawn from one side of the
+        // optimum fit a parabola whose vertex is anywhere, and a few such draws would make the
+        // band meaningless. The bootstrap is thus conditioned on a minimum inside the grid.
+        if (
+          sizes >= 3 && parabola.coefficients[2] > 0 && optimum >= smallest && optimum <= largest &&
+          optimum > 0 && optimum < Infinity
+        ) {
           optima.push(optimum);
           break;
         }
