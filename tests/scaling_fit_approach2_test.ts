@@ -11,7 +11,9 @@ Deno.test("Approach 2 on 1%-noise runs: a near β/(α+β) and inside its bootstr
   const runs = simulateRuns(TINY_LAW, ISOFLOP_GRID, 0.01, 1);
   const fit = fitApproach2(runs, { resamples: 1000 });
   const a = fit.optimalParams.exponent;
-  assertAlmostEquals(a.value, A_TRUE, 0.02);
+  // Three budgets of five runs with 1% noise: across seeds the estimate scatters by about 0.04
+  // (its bootstrap standard error is 0.03–0.08), so "near" is 0.05.
+  assertAlmostEquals(a.value, A_TRUE, 0.05);
   assert(a.interval[0] <= A_TRUE && A_TRUE <= a.interval[1], `a ∉ [${a.interval}]`);
   assert(a.interval[0] <= a.value && a.value <= a.interval[1]);
   // D = C/(6N) makes b = 1 − a and G' = 1/(6G) exactly.

@@ -1,3 +1,4 @@
+import { seededUniform } from "../scaling/fit/_random.ts";
 import type { SweepRun } from "../scaling/fit/mod.ts";
 
 /** The constants of L(N, D) = E + A/N^α + B/D^β. */
@@ -29,18 +30,11 @@ export interface IsoflopGrid {
 
 /**
  * Runs simulated from `law` on `grid`, D = C/(6N), each loss multiplied by (1 + noise·z) with z a
- * standard normal draw (Box–Muller on a seeded mulberry32): `noise` 0.01 is 1% noise.
+ * standard normal draw (Box–Muller on the fits' seeded mulberry32): `noise` 0.01 is 1% noise.
  */
 export function simulateRuns(law: Law, grid: IsoflopGrid, noise: number, seed: number): SweepRun[] {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return (((z ^ (z >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
-  const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  const uniform = seededUniform(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
   return grid.budgets.flatMap((budget) =>
     grid.sizeFactors.map((factor) => {
       const params = Math.round(factor * lawOptimalParams(law, budget));
