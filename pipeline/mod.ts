@@ -28,6 +28,8 @@ export {
   type TrainReport,
 } from "./bpe/mod.ts";
 export {
+  DEFAULT_CORPUS_VOCAB,
+  DEFAULT_VOCAB,
   type InputRecord,
   MANIFEST_NAME,
   mergeStores,

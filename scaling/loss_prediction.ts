@@ -1,6 +1,6 @@
 import type { ParametricLossFit } from "./parametric_loss.ts";
 import { dataConstrainedLoss } from "./data_constrained.ts";
-import { compact, fixed, withCommas } from "./_format.ts";
+import { compact, fixed, withCommas } from "../core/number_format.ts";
 
 /**
  * How far below the smallest model a fit saw a prediction is still made: one order of magnitude.

@@ -18,7 +18,7 @@ import {
   type ModelConfig,
   WIDTH_STEP,
 } from "./search.ts";
-import { compact, fixed, perplexity, scientific, withCommas } from "./_format.ts";
+import { compact, fixed, perplexity, scientific, withCommas } from "../core/number_format.ts";
 
 /** Options of `planForTokens` and `planForCompute`. */
 export interface PlanOptions extends ConfigRules {

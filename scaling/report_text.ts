@@ -1,7 +1,7 @@
 import { plural } from "../core/plural.ts";
 import type { SizePlan } from "./plan.ts";
 import type { ConfigReport } from "./config_report.ts";
-import { compact, fixed, perplexity, scientific, withCommas } from "./_format.ts";
+import { compact, fixed, perplexity, scientific, withCommas } from "../core/number_format.ts";
 import { describeVocabRecommendation } from "./vocabulary.ts";
 import type { LossPrediction } from "./loss_prediction.ts";
 import type { SeedComparison } from "./seed_setups.ts";

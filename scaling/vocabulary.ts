@@ -1,5 +1,5 @@
 import { UserError } from "../core/user_error.ts";
-import { withCommas } from "./_format.ts";
+import { withCommas } from "../core/number_format.ts";
 
 /**
  * The vocabulary law of Tao et al. (2024), "Scaling Laws with Vocabulary: Larger Models Deserve

@@ -21,8 +21,17 @@ import {
   planToJson,
   seedComparisonToJson,
 } from "../scaling/mod.ts";
-// The shards owner has not re-exported it from pipeline/mod.ts yet.
-import { openStore } from "../pipeline/store/reader.ts";
+import { openStore } from "../pipeline/mod.ts";
+import {
+  checkLawStore,
+  DEFAULT_LAW_SOURCE,
+  defaultLawFor,
+  formatLawPlan,
+  lawPlanToJson,
+  lawStoreOf,
+  planWithLaw,
+  readLaw,
+} from "../model/sweep/mod.ts";
 
 const USAGE = `usage: deno task size (--tokens N | --data DIR/tokens.zarr | --flops C) [options]
        deno task size --model-d D [--layers L] [--vocab V] [--tokens N] [options]
@@ -42,7 +51,12 @@ const FLAGS = {
   flops: { type: "string", help: "C  a training budget in FLOPs instead of tokens" },
   epochs: { type: "string", help: "E  passes over the train tokens (default 1)" },
   layers: { type: "string", help: "L  blocks (default 4, micro_gpt_4)" },
-  law: { type: "string", help: `NAME  ${LAW_NAMES.join(" | ")} (default chinchilla)` },
+  law: {
+    type: "string",
+    help: `NAME|FILE  ${
+      LAW_NAMES.join(" | ")
+    }, or a law.json of deno task sweep (default: the default store's measured law, else chinchilla)`,
+  },
   "model-d": { type: "string", help: "D  describe this width instead of searching" },
   vocab: {
     type: "string",
@@ -68,7 +82,10 @@ await runTask(async () => {
   const optional = (name: keyof typeof FLAGS, options: Parameters<typeof numberFlag>[2]) =>
     flags[name] === undefined ? undefined : numberFlag(name, flags[name], options);
   const whole = { min: 1, integer: true };
-  const law = parseLawName(String(flags.law ?? "chinchilla"));
+  const lawFile = typeof flags.law === "string" && /\.json$|\//.test(flags.law)
+    ? flags.law
+    : undefined;
+  const law = parseLawName(lawFile ? "chinchilla" : String(flags.law ?? "chinchilla"));
   const block = parseBlockKind(flags.block ?? "original", "--block");
   const budgets = (["tokens", "data", "flops"] as const).filter((name) =>
     flags[name] !== undefined
@@ -93,6 +110,33 @@ await runTask(async () => {
   const json = flags.json === true;
   const print = (text: string, value: Record<string, unknown>) =>
     console.log(json ? JSON.stringify(value) : text);
+
+  // A measured law: the one given, or the default corpus's for its store unless --law names one.
+  const measured = lawFile !== undefined
+    ? { law: await readLaw(lawFile), source: lawFile }
+    : store && flags.law === undefined && flags["model-d"] === undefined &&
+        flags.vocab === undefined && flags.layers === undefined
+    ? { law: await defaultLawFor(await lawStoreOf(store)), source: DEFAULT_LAW_SOURCE }
+    : undefined;
+  if (measured?.law) {
+    if (store && lawFile) checkLawStore(measured.law, await lawStoreOf(store), lawFile);
+    if (flags["model-d"] !== undefined) {
+      throw new UserError("--law FILE sizes the model: drop --model-d");
+    }
+    const flops = flags.flops === undefined
+      ? undefined
+      : numberFlag("flops", flags.flops, { min: 1, max: 1e32 });
+    if (flops === undefined && tokens === undefined) {
+      throw new UserError("give a budget: --tokens, --data or --flops");
+    }
+    const plan = planWithLaw(
+      measured.law,
+      flops !== undefined ? { flops } : { tokens: tokens! },
+      measured.source,
+    );
+    print(formatLawPlan(plan), lawPlanToJson(plan));
+    return;
+  }
 
   if (flags["seed-claims"] === true) {
     const rows = compareSeedClaims();

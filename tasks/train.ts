@@ -7,7 +7,9 @@ import { Progress } from "./cli/progress.ts";
 import { BACKEND_FLAGS, startBackendFromFlags } from "./cli/backend_flags.ts";
 import { abortOnSigint } from "./cli/interrupt.ts";
 import { DEFAULT_DATA, train, type TrainRequest } from "../model/train/mod.ts";
+import { UserError } from "../core/user_error.ts";
 import { parseBlockKind } from "../core/block_kind.ts";
+import { formatLawPlan, lawTrainRequest } from "../model/sweep/mod.ts";
 
 const usage =
   "usage: deno task train [--preset exp1|exp2] [--data DIR] [--out runs/NAME] [flags]\n" +
@@ -66,6 +68,14 @@ const flagSpecs = {
   "eval-tokens": { type: "string", help: "N  val tokens per eval, 0 = all (default 1M)" },
   keep: { type: "string", help: "N  checkpoints kept, 0 = all (default 3)" },
   resume: { type: "string", help: "DIR  continue a run from its newest checkpoint" },
+  law: {
+    type: "string",
+    help: "FILE  size and train the model by a measured law (law.json of deno task sweep)",
+  },
+  flops: {
+    type: "string",
+    help: "C  compute budget (C = 6ND) for the law's model (default: the store's tokens, once)",
+  },
   ...BACKEND_FLAGS,
   json: { type: "boolean", help: "print the result as one JSON object" },
 } as const;
@@ -76,7 +86,7 @@ await runTask(async () => {
     flags[name] === undefined ? undefined : numberFlag(name, flags[name], { min, integer: true });
   const real = (name: string, min = 0) =>
     flags[name] === undefined ? undefined : numberFlag(name, flags[name], { min });
-  const request: TrainRequest = {
+  let request: TrainRequest = {
     data: flags.data as string | undefined,
     preset: flags.preset as string | undefined,
     layers: whole("layers"),
@@ -100,6 +110,23 @@ await runTask(async () => {
     evalTokens: whole("eval-tokens", 0),
     keep: whole("keep", 0),
   };
+  // A measured law (--law, or the default corpus's committed one) picks the model and its run.
+  const sized = flags.resume === undefined
+    ? await lawTrainRequest(request, {
+      lawPath: flags.law as string | undefined,
+      flops: flags.flops === undefined
+        ? undefined
+        : numberFlag("flops", flags.flops, { min: 1, max: 1e30 }),
+    })
+    : null;
+  if (flags.resume !== undefined && (flags.law !== undefined || flags.flops !== undefined)) {
+    throw new UserError("--resume continues a run as planned: drop --law/--flops");
+  }
+  if (sized) {
+    request = sized.request;
+    console.error(formatLawPlan(sized.plan).replace(/^/gm, "size: "));
+  }
+  const predicted = sized?.plan.predictedLoss ?? null;
   const { threads } = await startBackendFromFlags(flags);
   const interrupt = abortOnSigint(
     "interrupt: saving a checkpoint after this step (Ctrl-C again to quit without saving)",
@@ -121,6 +148,8 @@ await runTask(async () => {
         step: result.step,
         loss: result.loss,
         val_loss: e?.valLoss ?? null,
+        predicted_val_loss: predicted?.value ?? null,
+        predicted_val_loss_interval: predicted?.interval ?? null,
         val_ppl: e?.valPpl ?? null,
         bits_per_byte: e?.bitsPerByte ?? null,
         tokens_per_second: result.tokensPerSecond,
@@ -135,6 +164,11 @@ await runTask(async () => {
           (e
             ? `, val loss ${e.valLoss.toFixed(4)}, perplexity ${e.valPpl.toFixed(2)}, ` +
               `${e.bitsPerByte.toFixed(3)} bits/byte`
+            : "") +
+          (predicted
+            ? ` (the law predicted ${predicted.value.toFixed(4)} [${
+              predicted.interval[0].toFixed(4)
+            }, ${predicted.interval[1].toFixed(4)}])`
             : "") +
           `, ${Math.round(result.tokensPerSecond)} tokens/s; checkpoint ${result.checkpoint}`,
       );

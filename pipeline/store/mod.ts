@@ -22,6 +22,8 @@ export type {
   TokenDtype,
 } from "./store_attributes.ts";
 export {
+  DEFAULT_CORPUS_VOCAB,
+  DEFAULT_VOCAB,
   tokenizeCorpus,
   type TokenizeOptions,
   type TokenizeProgress,

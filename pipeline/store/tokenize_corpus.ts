@@ -52,13 +52,26 @@ import {
 import { StoreWriter } from "./_store_writer.ts";
 import { readTokenizerFile, type TokenizerFile, tokenizerFileOf } from "./_tokenizer_file.ts";
 
+/** The vocabulary trained when `--vocab` is not given: the study's for OpenWebText-scale corpora. */
+export const DEFAULT_VOCAB = 8000;
+
+/**
+ * The vocabulary trained for the embedded default corpus (4.4M tokens at this size): small enough that
+ * an IsoFLOP sweep can straddle its compute optimum. At 8000, 91% of the smallest micro_gpt is
+ * embedding and even it (561,600 parameters) is above the optimum for the store's 2.3M tokens, so no
+ * grid there can be centred below budgets of 4e13 FLOPs; Tao et al. (2024) put the vocabulary for
+ * these bodies at 384–704 (docs/sizing.md, "The default corpus").
+ */
+export const DEFAULT_CORPUS_VOCAB = 512;
+
 /** Settings of `tokenizeCorpus` (the flags of `deno task tokenize`). */
 export interface TokenizeOptions {
   /** Files, directories or globs; empty or absent: the embedded default corpus. */
   inputs?: string[];
   /** One document per line of plain-text files. */
   splitLines?: boolean;
-  /** Vocabulary to train (default 8000); excludes `tokenizerPath`. */
+  /** Vocabulary to train (default `DEFAULT_VOCAB`, or `DEFAULT_CORPUS_VOCAB` for the embedded corpus);
+   * excludes `tokenizerPath`. */
   vocabSize?: number;
   /** An existing tokenizer.json to use instead of training one (copied into `outDir`). */
   tokenizerPath?: string;
@@ -360,7 +373,8 @@ function checkOptions(options: TokenizeOptions): Settings {
       );
     }
   }
-  const vocabSize = options.vocabSize ?? 8000;
+  const vocabSize = options.vocabSize ??
+    (options.inputs?.length ? DEFAULT_VOCAB : DEFAULT_CORPUS_VOCAB);
   if (!Number.isInteger(vocabSize) || vocabSize > 2 ** 32) {
     throw new UserError(`--vocab ${vocabSize}: ids must fit in uint32 (at most 2^32 = 4294967296)`);
   }

@@ -1,0 +1,61 @@
+import type { SweepModel } from "./family.ts";
+
+/** The length and optimiser settings of one sweep run (the rest are `deno task train`'s defaults). */
+export interface SweepHyperparameters {
+  /** Windows per batch. */
+  batch: number;
+  /** Updates. */
+  steps: number;
+  /** Training tokens: steps × batch × ctx (the tokens asked for, to within half an update). */
+  tokens: number;
+  /** Peak learning rate. */
+  lr: number;
+  /** Linear warmup steps. */
+  warmup: number;
+  /** The cosine's final learning rate: a tenth of the peak, as Hoffmann et al. (2022, §3) decay. */
+  endLr: number;
+}
+
+/** The context length of every sweep run: the toolkit's default. */
+export const SWEEP_CTX = 128;
+/** The largest batch, in windows: 32 × 128 = 4,096 tokens an update. */
+export const SWEEP_BATCH = 32;
+/** The smallest batch. */
+export const SWEEP_MIN_BATCH = 8;
+/** The batch halves (down to `SWEEP_MIN_BATCH`) until a run has at least this many updates: a run
+ * of under ~200 updates is too short for its model, whatever its rate (docs/sizing.md). */
+export const SWEEP_MIN_STEPS = 500;
+/** The peak learning rate at width 64; other widths scale it by (64 / d)^`LR_WIDTH_EXPONENT`.
+ * Chosen on a grid of 5 rates × 2 widths at one budget (`deno task bench sweep --parts lr`). */
+export const LR_AT_WIDTH_64 = 8e-3;
+/** How the peak learning rate falls with the width. */
+export const LR_WIDTH_EXPONENT = 0.5;
+
+/**
+ * The run the sweep's rule makes of `model` and `tokens` training tokens: the largest batch of 32,
+ * 16 or 8 windows that still gives `SWEEP_MIN_STEPS` updates, a peak rate that falls with the
+ * width, a warmup of 5% of the run (at most 100 updates) and a cosine to a tenth of the peak at
+ * the run's last step. Every sweep run follows it, and so does `train --law`.
+ *
+ * @example
+ * ```ts
+ * import { sweepModel } from "./family.ts";
+ * import { sweepHyperparameters } from "./hyperparameters.ts";
+ * const run = sweepHyperparameters(sweepModel(4, 64, 512), 1e6);
+ * [run.batch, run.steps, run.lr]; // [8, 977, 0.008]
+ * ```
+ */
+export function sweepHyperparameters(model: SweepModel, tokens: number): SweepHyperparameters {
+  let batch = SWEEP_BATCH;
+  while (batch > SWEEP_MIN_BATCH && tokens / (batch * SWEEP_CTX) < SWEEP_MIN_STEPS) batch /= 2;
+  const steps = Math.max(1, Math.round(tokens / (batch * SWEEP_CTX)));
+  const lr = LR_AT_WIDTH_64 * (64 / model.modelD) ** LR_WIDTH_EXPONENT;
+  return {
+    batch,
+    steps,
+    tokens: steps * batch * SWEEP_CTX,
+    lr,
+    warmup: Math.min(100, Math.floor(steps / 20)),
+    endLr: lr / 10,
+  };
+}

@@ -1,0 +1,110 @@
+import { UserError } from "../../core/user_error.ts";
+import { openStore } from "../../pipeline/mod.ts";
+import type { TrainRequest } from "../train/mod.ts";
+import { DEFAULT_DATA } from "../train/mod.ts";
+import { type MeasuredLaw, parseLaw, readLaw } from "./law_file.ts";
+import { checkLawStore, type LawPlan, planWithLaw } from "./law_plan.ts";
+import { lawStoreOf } from "./run_sweep.ts";
+import { sweepTrainRequest } from "./run_request.ts";
+import type { LawStore } from "./law_file.ts";
+
+/** Where the measured law of the default corpus's store is committed (README: the command). */
+export const DEFAULT_LAW_FILE = new URL("./default_law.json", import.meta.url);
+
+/** How the committed default law names itself in output. */
+export const DEFAULT_LAW_SOURCE =
+  "the measured law of the default corpus (model/sweep/default_law.json)";
+
+/**
+ * The committed law when `store` is the store it was measured on (the default corpus tokenized
+ * with the defaults: same tokenizer, same train tokens), else null: other stores keep the
+ * published laws unless `--law` is given.
+ */
+export async function defaultLawFor(store: LawStore): Promise<MeasuredLaw | null> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(DEFAULT_LAW_FILE);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+  const law = parseLaw(text, DEFAULT_LAW_FILE.pathname);
+  const same = law.store.tokenizerSha256 === store.tokenizerSha256 &&
+    law.store.trainTokens === store.trainTokens;
+  return same ? law : null;
+}
+
+/** `--law` and `--flops` of `deno task train`. */
+export interface LawTrainOptions {
+  /** A law.json of `deno task sweep`. */
+  lawPath?: string;
+  /** A compute budget (C = 6ND); default: the store's train tokens, once. */
+  flops?: number;
+}
+
+/** A request sized by a measured law, and what the law predicts of it. */
+export interface LawTrainRequest {
+  request: TrainRequest;
+  plan: LawPlan;
+}
+
+/**
+ * The training request a measured law makes of `request`: with `--law FILE` (or, for the default
+ * corpus's store with no size flags, its committed law), the model the law picks for `--flops` (or
+ * for the store's train tokens), trained as the sweep trained its runs (`sweepTrainRequest`); the
+ * flags the user gave still win, but not size flags beside `--law`. Null when no measured law
+ * applies (no `--law`, and not the default store, or size flags given).
+ */
+export async function lawTrainRequest(
+  request: TrainRequest,
+  options: LawTrainOptions,
+): Promise<LawTrainRequest | null> {
+  const sized = request.preset !== undefined ||
+    [request.layers, request.modelD, request.heads].some((value) => value !== undefined);
+  if (options.lawPath !== undefined && sized) {
+    throw new UserError(
+      `--law picks the model: drop ${
+        request.preset !== undefined ? "--preset" : "--layers/--model-d/--heads"
+      }`,
+    );
+  }
+  if (options.lawPath === undefined && sized) {
+    if (options.flops !== undefined) {
+      throw new UserError(
+        "--flops sizes the model with a law: drop --preset/--layers/--model-d/--heads",
+      );
+    }
+    return null;
+  }
+  const store = await lawStoreOf(await openStore(request.data ?? DEFAULT_DATA));
+  let law: MeasuredLaw | null, source: string;
+  if (options.lawPath !== undefined) {
+    law = await readLaw(options.lawPath);
+    checkLawStore(law, store, options.lawPath);
+    source = options.lawPath;
+  } else {
+    law = await defaultLawFor(store);
+    source = DEFAULT_LAW_SOURCE;
+  }
+  if (law === null) {
+    if (options.flops !== undefined) {
+      throw new UserError(
+        `--flops needs a measured law for ${store.path}: --law runs/sweep-NAME/law.json (deno task sweep makes one)`,
+      );
+    }
+    return null;
+  }
+  const plan = planWithLaw(
+    law,
+    options.flops !== undefined ? { flops: options.flops } : { tokens: store.trainTokens },
+    source,
+  );
+  const { keep: _keep, ...rule } = sweepTrainRequest(plan.model, plan.run);
+  const given = Object.fromEntries(
+    Object.entries(request).filter(([, value]) => value !== undefined),
+  );
+  if (given.steps !== undefined || given.epochs !== undefined) {
+    throw new UserError("--law sets the run's length from the budget: drop --steps/--epochs");
+  }
+  return { request: { ...rule, ...given }, plan };
+}

@@ -1,0 +1,90 @@
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "./assert.ts";
+import { UserError } from "../core/user_error.ts";
+import {
+  closestSweepModel,
+  planSweep,
+  SIZE_SPACING,
+  SWEEP_CTX,
+  sweepFamily,
+  sweepHyperparameters,
+  sweepModel,
+  sweepTrainRequest,
+} from "../model/sweep/mod.ts";
+import { countParams, scalingLaw } from "../scaling/mod.ts";
+
+const STORE = { vocab: 512, trainTokens: 4_393_463 };
+
+Deno.test("sweep family: exact parameter counts, growing, heads of size 32 to 128", () => {
+  const family = sweepFamily(512, 3e6);
+  for (const model of family) {
+    assertEquals(model.params, countParams(model));
+    assertEquals(model.params - model.nonEmbeddingParams, 512 * model.modelD);
+    const headSize = model.modelD / model.heads;
+    assert(headSize >= 32 && headSize <= 128, `head size ${headSize}`);
+  }
+  for (let i = 1; i < family.length; i++) {
+    const ratio = family[i].params / family[i - 1].params;
+    assert(ratio > 1 && ratio < 1.6, `${family[i - 1].params} → ${family[i].params}`);
+  }
+  assertEquals(closestSweepModel(231_000, 512).modelD, 64);
+});
+
+Deno.test("planSweep: sizes spaced in log N around the Chinchilla optimum, budgets spent", () => {
+  const plan = planSweep({ budgets: [5e12, 5e11, 1.5e12], ...STORE });
+  assertEquals(plan.budgets, [5e11, 1.5e12, 5e12]);
+  assertEquals(plan.runs.length, 15);
+  const chinchilla = scalingLaw("chinchilla").frontier;
+  for (const budget of plan.budgets) {
+    const runs = plan.runs.filter((run) => run.budget === budget);
+    assertEquals(runs.length, 5);
+    // Distinct and growing; the middle one within one step of the expected optimum.
+    for (let i = 1; i < runs.length; i++) assert(runs[i].model.params > runs[i - 1].model.params);
+    const ratio = runs[2].model.params / chinchilla.paramsForCompute(budget);
+    assert(ratio > 1 / SIZE_SPACING && ratio < SIZE_SPACING, `middle at ${ratio}× the optimum`);
+    for (const run of runs) {
+      // C = 6ND to within half an update of tokens.
+      const update = run.hyperparameters.batch * SWEEP_CTX;
+      assertEquals(run.tokens, run.steps * update);
+      assert(Math.abs(run.flops - budget) <= 6 * run.model.params * update / 2 + 1);
+      assertEquals(run.hyperparameters.endLr, run.hyperparameters.lr / 10);
+    }
+  }
+});
+
+Deno.test("planSweep --center: the grid sits on R tokens per parameter", () => {
+  const plan = planSweep({ budgets: [1e12, 4e12], sizes: 3, ...STORE, centerTokensPerParam: 5 });
+  for (const budget of plan.budgets) {
+    const middle = plan.runs.filter((run) => run.budget === budget)[1];
+    const optimum = Math.sqrt(budget / 30);
+    assert(Math.abs(Math.log(middle.model.params / optimum)) < Math.log(SIZE_SPACING));
+  }
+});
+
+Deno.test("planSweep refuses grids it cannot build or centre, in one line", () => {
+  const refuse = (request: Parameters<typeof planSweep>[0], pattern: RegExp) => {
+    const error = assertThrows(() => planSweep(request), UserError);
+    assert(pattern.test(error.message), error.message);
+    assert(!error.message.includes("\n"));
+  };
+  refuse({ budgets: [1e12, 3e12], sizes: 2, ...STORE }, /--sizes 2: .*at least 3/);
+  refuse({ budgets: [1e12], ...STORE }, /at least 2 different budgets/);
+  refuse({ budgets: [1e12, 1e12], ...STORE }, /at least 2 different budgets/);
+  refuse({ budgets: [1e12, -1], ...STORE }, /not a positive number/);
+  // The default corpus at the study's vocabulary: no grid below 4e13 can straddle the optimum.
+  refuse(
+    { budgets: [1e11, 1e12], vocab: 8000, trainTokens: 2.3e6 },
+    /--budgets 1\.0e11: .*smallest model of vocabulary 8000 \(268,512\).*at least [0-9.]+e13 FLOPs.*--vocab 512/,
+  );
+});
+
+Deno.test("the learning-rate rule falls with the width; the request ends its cosine at the last step", () => {
+  const narrow = sweepHyperparameters(sweepModel(4, 32, 512), 1000);
+  const wide = sweepHyperparameters(sweepModel(4, 128, 512), 1000);
+  assertAlmostEquals(narrow.lr / wide.lr, 2, 1e-12);
+  assertEquals(narrow.warmup, 50);
+  const request = sweepTrainRequest(sweepModel(4, 64, 512), 37);
+  assertEquals(request.decaySteps, 37);
+  assertEquals(request.steps, 37);
+  assertEquals(request.evalTokens, 0);
+  assertEquals(request.evalEvery, 10);
+});
