@@ -58,15 +58,17 @@ async function learningRatePart(data: string, budgets: number[], scratch: string
   for (const run of [grid[0], grid.at(-1)!]) {
     const runs: PoolRun[] = LR_FACTORS.map((factor) => lrRun(run, factor, data, scratch));
     console.error(`lr: ${run.name} at ${LR_FACTORS.join(", ")} × ${run.hyperparameters.lr} …`);
-    await runPool(runs, navigator.hardwareConcurrency);
+    // A rate too high diverges (the run stops at a non-finite loss): it counts as the worst.
+    await runPool(runs, navigator.hardwareConcurrency, undefined, { keepGoing: true });
     const losses = await Promise.all(
-      runs.map(async (r) => (await readOutcome(r.job.runDir))!.val_loss),
+      runs.map(async (r) => (await readOutcome(r.job.runDir))?.val_loss ?? Infinity),
     );
     const rule = losses[LR_FACTORS.indexOf(1)];
     const best = Math.min(...losses);
     lines.push(
       `  ${run.name} (${run.model.params} parameters, ${run.steps} steps): ` +
-        LR_FACTORS.map((f, i) => `${f}× ${losses[i].toFixed(4)}`).join(", ") +
+        LR_FACTORS.map((f, i) => `${f}× ${isFinite(losses[i]) ? losses[i].toFixed(4) : "diverged"}`)
+          .join(", ") +
         `; the rule's loss is ${((rule / best - 1) * 100).toFixed(2)}% above the best (at ${
           LR_FACTORS[losses.indexOf(best)]
         }×)`,
@@ -88,6 +90,7 @@ function lrRun(run: SweepRunPlan, factor: number, data: string, scratch: string)
       threads: 1,
     },
     onStep: () => {},
+    onFailure: (error) => console.error(`lr: ${run.name} at ${factor}×: ${error}`),
   };
 }
 
@@ -125,8 +128,8 @@ async function jobsPart(data: string, scratch: string) {
 }
 
 async function accuracyPart(data: string, budgets: number[], scratch: string) {
+  // An existing sweep folder there is continued (finished runs are skipped, and not timed).
   const out = `${scratch}/sweep`;
-  const started = performance.now();
   const sweep = JSON.parse(
     await deno([
       "task",
@@ -140,10 +143,10 @@ async function accuracyPart(data: string, budgets: number[], scratch: string) {
       "--json",
     ]),
   );
-  const sweepSeconds = (performance.now() - started) / 1000;
+  const trained = sweep.runs - sweep.skipped;
   const check = 10 * Math.max(...budgets);
   console.error(`accuracy: training the law's model for ${check.toExponential(1)} FLOPs …`);
-  const trained = JSON.parse(
+  const checkRun = JSON.parse(
     await deno([
       "task",
       "train",
@@ -158,19 +161,22 @@ async function accuracyPart(data: string, budgets: number[], scratch: string) {
       "--json",
     ]),
   );
-  const error = trained.predicted_val_loss / trained.val_loss - 1;
+  const error = checkRun.predicted_val_loss / checkRun.val_loss - 1;
   return [
-    `accuracy: sweep at ${budgets.join(", ")} (${sweep.runs} runs, ${sweep.jobs} at a time): ${
-      (sweepSeconds / 60).toFixed(1)
-    } min wall, ${(sweep.runs / (sweepSeconds / 3600)).toFixed(1)} runs/hour`,
+    `accuracy: sweep at ${budgets.join(", ")} (${sweep.runs} runs, ${sweep.jobs} at a time): ` +
+    (trained
+      ? `${trained} trained in ${(sweep.seconds / 60).toFixed(1)} min, ${
+        (trained / (sweep.seconds / 3600)).toFixed(1)
+      } runs/hour`
+      : `all ${sweep.runs} runs already in ${out} (not timed)`),
     `  law: N_opt ∝ C^${sweep.approach3.params_exponent.value.toFixed(3)} (Approach 3), C^${
       sweep.approach2.params_exponent.value.toFixed(3)
     } (Approach 2)`,
     `  at ${check.toExponential(1)} FLOPs (10× the largest budget): predicted val loss ${
-      trained.predicted_val_loss.toFixed(4)
+      checkRun.predicted_val_loss.toFixed(4)
     } [${
-      trained.predicted_val_loss_interval.map((x: number) => x.toFixed(4)).join(", ")
-    }] vs measured ${trained.val_loss.toFixed(4)}: ${
+      checkRun.predicted_val_loss_interval.map((x: number) => x.toFixed(4)).join(", ")
+    }] vs measured ${checkRun.val_loss.toFixed(4)}: ${
       (error * 100).toFixed(2)
     }% (target: within 2%)`,
   ];

@@ -21,6 +21,8 @@ export interface PoolRun {
   onStep: (step: number) => void;
   /** Called when its process ends. */
   onEnd?: () => void;
+  /** With `keepGoing`: called with the error line of a run that failed (the others go on). */
+  onFailure?: (error: string) => void;
 }
 
 const CHILD = new URL("./_run_process.ts", import.meta.url);
@@ -47,12 +49,14 @@ function childArguments(job: RunJob): string[] {
 /**
  * Trains `runs`, `jobs` processes at a time (the sweep's runs, and the benchmark's). An aborted `signal` sends SIGINT to every running
  * process (each saves a checkpoint) and starts no more; resolves to "interrupted" then. A run that
- * fails stops the scheduling too and, once the running ones end, rejects with its last error line.
+ * fails stops the scheduling too and, once the running ones end, rejects with its last error line
+ * (with `keepGoing`, it is reported to the run's `onFailure` and the rest still train).
  */
 export async function runPool(
   runs: PoolRun[],
   jobs: number,
   signal?: AbortSignal,
+  { keepGoing = false }: { keepGoing?: boolean } = {},
 ): Promise<"done" | "interrupted"> {
   const queue = [...runs];
   const running = new Set<Deno.ChildProcess>();
@@ -66,7 +70,7 @@ export async function runPool(
   };
   signal?.addEventListener("abort", stopAll, { once: true });
   const worker = async () => {
-    while (queue.length && !signal?.aborted && failure === null) {
+    while (queue.length && !signal?.aborted && (failure === null || keepGoing)) {
       const run = queue.shift()!;
       const child = new Deno.Command(Deno.execPath(), {
         args: childArguments(run.job),
@@ -83,7 +87,9 @@ export async function runPool(
       running.delete(child);
       run.onEnd?.();
       if (status.code === 130 || signal?.aborted) continue;
-      if (!status.success && failure === null) {
+      if (!status.success && keepGoing) {
+        run.onFailure?.(lastError.replace(/^error: /, ""));
+      } else if (!status.success && failure === null) {
         failure = `run ${run.name} failed (${run.job.runDir}): ${
           lastError.replace(/^error: /, "") || `exit code ${status.code}`
         }`;

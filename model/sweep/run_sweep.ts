@@ -124,7 +124,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     options.onProgress?.({
       flopsDone: plan.runs.reduce((sum, run) => sum + flopsOf(run, stepsDone.get(run.name)!), 0),
       flopsTotal,
-      runsDone: [...stepsDone].filter(([name]) => outcomes.has(name)).length,
+      runsDone: plan.runs.filter((run) => stepsDone.get(run.name) === run.steps).length,
       runsTotal: plan.runs.length,
       current: [...current],
     });
