@@ -16,10 +16,12 @@ import { feedForward } from "../model/gpt/ops/feed_forward.ts";
 import { layerNorm } from "../model/gpt/ops/layer_norm.ts";
 import { positionalEncoding } from "../model/gpt/ops/positional_encoding.ts";
 
-/** One block's attention: its input after the LayerNorm, and each head's probabilities. */
+/** One block's attention: its input after the LayerNorm, each head's probabilities, its output. */
 export interface LayerAttention {
   /** The normalised input of the block's attention, T × C row-major. */
   input: Float32Array;
+  /** The block's output (the residual stream after its feed-forward), T × C row-major. */
+  output: Float32Array;
   /** Per head, the T × T probabilities (row = query position, column = key position). */
   heads: Float32Array[];
 }
@@ -60,7 +62,7 @@ export async function attentionMaps(
       tf.tensor2d([...ids], [1, time], "int32"),
     );
     let x = tf.add(tokens, positionalEncoding(time, modelD)) as tf.Tensor3D; // (1, T, C)
-    const out: { input: tf.Tensor; probabilities: tf.Tensor }[] = [];
+    const out: { input: tf.Tensor; probabilities: tf.Tensor; output: tf.Tensor }[] = [];
     for (let layer = 1; layer <= layers; layer++) {
       const gain = (name: string) => p(`${name}.gain`) as tf.Tensor1D;
       const bias = (name: string) => p(`${name}.bias`) as tf.Tensor1D;
@@ -71,10 +73,7 @@ export async function attentionMaps(
         wV: p(`attn${layer}.w_v`) as tf.Tensor2D,
         wO: p(`attn${layer}.w_o`) as tf.Tensor2D,
       };
-      out.push({
-        input: xNorm,
-        probabilities: headProbabilities(xNorm, attention.wQ, attention.wK, heads, mask),
-      });
+      const probabilities = headProbabilities(xNorm, attention.wQ, attention.wK, heads, mask);
       const h = tf.add(x, causalSelfAttention(xNorm, attention, heads, mask)) as tf.Tensor3D;
       const preln = model.params.has(`ln${layer}_ffn.gain`);
       const ffnIn = preln ? layerNorm(h, gain(`ln${layer}_ffn`), bias(`ln${layer}_ffn`)) : h;
@@ -87,19 +86,21 @@ export async function attentionMaps(
           projBias: p(`ffn${layer}_proj.bias`) as tf.Tensor1D,
         }),
       ) as tf.Tensor3D; // (1, T, C)
+      out.push({ input: xNorm, probabilities, output: x });
     }
     return out;
   });
   const result: LayerAttention[] = [];
-  for (const { input, probabilities } of perLayer) {
+  for (const { input, probabilities, output } of perLayer) {
     // await data(): WebGPU cannot read synchronously (neither in Deno nor without a canvas).
     const all = await probabilities.data<"float32">(); // (1, H, T, T)
     const size = time * time;
     result.push({
       input: await input.data<"float32">(),
       heads: Array.from({ length: heads }, (_, head) => all.slice(head * size, (head + 1) * size)),
+      output: await output.data<"float32">(),
     });
-    tf.dispose([input, probabilities]);
+    tf.dispose([input, probabilities, output]);
   }
   return result;
 }

@@ -23,10 +23,10 @@ await runTask(async () => {
   const runDir = (flags.run as string | undefined) ?? await newestRun("runs");
   const run = await openPlaygroundRun(runDir);
   const server = servePlayground(run, port);
+  const stop = () => server.shutdown();
+  Deno.addSignalListener("SIGINT", stop); // before the URL, so whoever reads it may stop us
   console.error(`run: ${run.checkpoint} (step ${run.info.step})`);
   console.log(server.url);
-  const stop = () => server.shutdown();
-  Deno.addSignalListener("SIGINT", stop);
   await server.finished;
   Deno.removeSignalListener("SIGINT", stop);
   console.error("playground: stopped");

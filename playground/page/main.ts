@@ -100,4 +100,3 @@ function report(error: unknown): void {
 }
 
 main().catch(report);
-
