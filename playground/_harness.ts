@@ -76,18 +76,30 @@ export async function buildBundle(): Promise<void> {
   await denoTask("playground:bundle");
 }
 
+/** The size of the run `trainSmallRun` trains. */
+export interface SmallRun {
+  layers?: number;
+  modelD?: number;
+  heads?: number;
+  ctx?: number;
+  steps?: number;
+}
+
 /**
- * A small trained run in `dir/run` (a store of 2,000 default-corpus documents, 2 layers of
- * model_d 32, ctx 16, 200 steps: a second or two on the native backend), so that its logits are
- * not flat and greedy ids do not hang on near ties.
+ * A small trained run in `dir/run` (a store of 2,000 default-corpus documents; by default 2
+ * layers of model_d 32, ctx 16, 200 steps: a second or two on the native backend), so that its
+ * logits are not flat and greedy ids do not hang on near ties.
  */
-export async function trainSmallRun(dir: string): Promise<string> {
+export async function trainSmallRun(dir: string, size: SmallRun = {}): Promise<string> {
+  const { layers = 2, modelD = 32, heads = 2, ctx = 16, steps = 200 } = size;
   await denoTask("tokenize", "--out", `${dir}/data`, "--vocab", "300", "--max-docs", "2000");
-  const model = ["--layers", "2", "--model-d", "32", "--heads", "2", "--ctx", "16"];
-  const steps = ["--batch", "16", "--steps", "200", "--lr", "3e-3", "--eval-every", "50"];
+  const model = ["--layers", layers, "--model-d", modelD, "--heads", heads, "--ctx", ctx].map(
+    String,
+  );
+  const plan = ["--batch", "16", "--steps", String(steps), "--lr", "3e-3", "--eval-every", "50"];
   await denoTask(
     "train",
-    ...["--data", `${dir}/data`, "--out", `${dir}/run`, ...model, ...steps],
+    ...["--data", `${dir}/data`, "--out", `${dir}/run`, ...model, ...plan],
     ...["--eval-tokens", "256"],
   );
   return `${dir}/run`;

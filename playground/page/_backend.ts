@@ -17,9 +17,14 @@ export async function startPageBackend(wanted: string | null): Promise<string> {
   const adapter = wanted === "wasm" ? null : await gpu?.requestAdapter().catch(() => null);
   if (adapter) {
     if (!(await tf.setBackend("webgpu"))) throw new Error("WebGPU: TensorFlow.js did not start");
-    const info = adapter.info;
+    const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
     const name = info.description || [info.vendor, info.architecture].filter(Boolean).join(" ");
-    return `webgpu: ${name || "adapter"}`;
+    if (info.isFallbackAdapter) {
+      // As model/backend/init.ts does on Mesa's llvmpipe: the packed matMul program for one-row
+      // products (on SwiftShader too: see docs/playground.md for the figures).
+      tf.env().set("WEBGPU_MATMUL_PROGRAM_TYPE", 3); // MatMulProgramType.MatMulPackedProgram
+    }
+    return `webgpu: ${name || "adapter"}${info.isFallbackAdapter ? " (software fallback)" : ""}`;
   }
   if (wanted === "webgpu") throw new Error("?backend=webgpu: this browser has no WebGPU adapter");
   setWasmPaths("/wasm/"); // the server's copies of the package's .wasm files

@@ -36,6 +36,8 @@ export interface Generation {
   promptIds: number[];
   ids: number[];
   tokensPerSecond: number;
+  /** `performance.now()` when the first token arrived (ms since the page started loading). */
+  firstTokenAt: number;
 }
 
 /**
@@ -63,10 +65,10 @@ export async function runGeneration(model: GptModel, tokenizer: Tokenizer): Prom
   const stream = new TextStream(tokenizer);
   const ids: number[] = [];
   const started = performance.now();
-  let painted = started;
+  let painted = started, firstTokenAt = NaN;
   // The command line's defaults: stop at <|endoftext|> (not emitted).
   for await (const id of generateTokens(model, start, { ...options, stopAt: tokenizer.eotId })) {
-    ids.push(id);
+    if (ids.push(id) === 1) firstTokenAt = performance.now();
     output.textContent += stream.push(id);
     const seconds = (performance.now() - started) / 1000;
     byTestId("tokens-per-second").textContent = `${(ids.length / seconds).toFixed(1)} tokens/s`;
@@ -79,5 +81,5 @@ export async function runGeneration(model: GptModel, tokenizer: Tokenizer): Prom
   output.textContent += stream.flush();
   output.dataset.tokenIds = ids.join(",");
   const seconds = (performance.now() - started) / 1000;
-  return { promptIds: start, ids, tokensPerSecond: ids.length / seconds };
+  return { promptIds: start, ids, tokensPerSecond: ids.length / seconds, firstTokenAt };
 }

@@ -13,15 +13,20 @@ import { drawNextToken } from "./_next_token_view.ts";
 import { drawAttention, shownAttention, updateAttention } from "./_attention_view.ts";
 import { drawRun } from "./_run_view.ts";
 
-/** What tests and the console may call: the shown attention matrix, and the state. */
+/**
+ * `window.playground`, for tests, the benchmark and the console: the attention matrix on screen,
+ * the backend, and timings in ms since the page started loading (`performance.now()`).
+ */
 interface PlaygroundWindow {
   attention(): number[][];
   backend: string;
-  loadMilliseconds: number;
-  firstTokenMilliseconds?: number;
+  /** When the run was loaded (model built, parameters assigned). */
+  loadedAt: number;
+  /** When the first generation's first token arrived. */
+  firstTokenAt?: number;
+  /** The last generation: tokens and tokens per second. */
+  last?: { tokens: number; tokensPerSecond: number };
 }
-
-const opened = performance.now();
 
 async function main(): Promise<void> {
   const wanted = new URLSearchParams(location.search).get("backend");
@@ -31,7 +36,7 @@ async function main(): Promise<void> {
   const exposed: PlaygroundWindow = {
     attention: shownAttention,
     backend,
-    loadMilliseconds: performance.now() - opened,
+    loadedAt: performance.now(),
   };
   (globalThis as unknown as { playground: PlaygroundWindow }).playground = exposed;
   drawRun(run.summary, await fetchMetrics(run.summary.metrics_url), backend);
@@ -53,7 +58,11 @@ async function main(): Promise<void> {
       setStatus("generating", "generating…");
       try {
         const generation = await runGeneration(run.model, run.tokenizer);
-        exposed.firstTokenMilliseconds ??= performance.now() - opened;
+        exposed.firstTokenAt ??= generation.firstTokenAt;
+        exposed.last = {
+          tokens: generation.ids.length,
+          tokensPerSecond: generation.tokensPerSecond,
+        };
         ids = [...generation.promptIds, ...generation.ids];
         promptLength = generation.promptIds.length;
         await show(ids.length - 1);
