@@ -2,7 +2,7 @@
  * `deno task bench NAME [ARGS...]`: runs the benchmark `bench/NAME.ts`, which prints each figure next to an anchor
  * measured in the same run, and their ratio. With no NAME it lists the benchmarks.
  */
-const names = ["sources", "tokenizer", "shards", "train", "generate", "sweep"];
+const names = ["sources", "tokenizer", "shards", "train", "generate", "sweep", "playground"];
 const [name, ...args] = Deno.args;
 if (!name || name === "--help" || !names.includes(name)) {
   console.log(`usage: deno task bench NAME [ARGS...]\n\nbenchmarks: ${names.join(", ")}`);

@@ -10,14 +10,15 @@ import { loadRun } from "../model/run/mod.ts";
 import { UserError } from "../core/user_error.ts";
 
 const usage = "usage: deno task generate --run runs/NAME [--prompt TEXT] [--max-new N] " +
-  "[--temperature T] [--top-k K] [--top-p P] [--seed S] [--backend NAME]\n\n" +
+  "[--temperature T] [--top-k K] [--top-p P] [--seed S] [--backend NAME] [--json]\n\n" +
   "Loads the run's newest checkpoint and its tokenizer.json and continues the prompt, printing the\n" +
   "prompt and then the generated text to stdout as it is produced (tokens/s on stderr at the end).\n" +
   "Incremental decoding with a key/value cache: each new token costs one position. Past the run's\n" +
   "context length the window slides (the cache is rebuilt from the last ctx tokens). An empty\n" +
   "prompt starts from <|endoftext|>; any text can be a prompt (the tokenizer is byte-level).\n" +
   "Generation stops after --max-new tokens or when the model writes <|endoftext|>. The same\n" +
-  "--seed gives the same text.";
+  "--seed gives the same text. With --json, one object is printed at the end instead:\n" +
+  '{"prompt_ids": [...], "ids": [...generated], "text": "...generated"} (to compare id for id).';
 
 const flagSpecs = {
   run: { type: "string", help: "DIR  run folder (its newest checkpoint) or one checkpoint file" },
@@ -33,6 +34,7 @@ const flagSpecs = {
   ...BACKEND_FLAG,
   "ignore-eot": { type: "boolean", help: "keep going past <|endoftext|> (printed as text)" },
   "no-cache": { type: "boolean", help: "recompute the whole window for every token (slow)" },
+  json: { type: "boolean", help: "print one JSON object (prompt_ids, ids, text), not the stream" },
 } as const;
 
 await runTask(async () => {
@@ -55,20 +57,29 @@ await runTask(async () => {
       `vocab ${config.vocab}, ctx ${config.ctx})`,
   );
   const prompt = (flags.prompt as string | undefined) ?? "";
+  const json = Boolean(flags.json);
   const out = new TextEncoder();
-  await Deno.stdout.write(out.encode(prompt));
-  let tokens = 0;
+  if (!json) await Deno.stdout.write(out.encode(prompt));
+  const ids: number[] = [];
+  const pieces: string[] = [];
   const started = performance.now();
   for await (
     const piece of generate(model, tokenizer, prompt, {
       ...options,
-      onToken: () => tokens++,
+      onToken: (id) => ids.push(id),
     })
   ) {
-    await Deno.stdout.write(out.encode(piece));
+    if (json) pieces.push(piece);
+    else await Deno.stdout.write(out.encode(piece));
   }
   const seconds = (performance.now() - started) / 1000;
-  await Deno.stdout.write(out.encode("\n"));
+  if (json) {
+    // The ids generate() started from: the prompt's tokens, or <|endoftext|> for an empty prompt.
+    const encoded = Array.from(tokenizer.encode(prompt));
+    const promptIds = encoded.length ? encoded : [tokenizer.eotId];
+    console.log(JSON.stringify({ prompt_ids: promptIds, ids, text: pieces.join("") }));
+  } else await Deno.stdout.write(out.encode("\n"));
+  const tokens = ids.length;
   console.error(
     `${tokens} tokens in ${seconds.toFixed(2)} s: ${(tokens / seconds).toFixed(1)} tokens/s ` +
       `(${options.cache ? "with" : "without"} the KV cache)`,

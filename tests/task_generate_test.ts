@@ -4,7 +4,7 @@ import { initBackend } from "../model/backend/init.ts";
 import { saveCheckpoint } from "../model/run/checkpoint.ts";
 import { gptConfigToJson } from "../model/run/run_json.ts";
 import type { GptConfig } from "../model/gpt/config.ts";
-import { generate } from "../model/inference/generate.ts";
+import { generate, generateTokens } from "../model/inference/generate.ts";
 import { AdamW } from "../model/train/optimizer.ts";
 import { trainBpe } from "../pipeline/mod.ts";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "./assert.ts";
@@ -97,6 +97,27 @@ Deno.test("generate: bad flags and a run without a checkpoint are one-line error
   await Deno.remove(empty, { recursive: true });
 });
 
+Deno.test("generate --json prints one object: the prompt's ids, the generated ids, their text", async () => {
+  const args = ["--run", runDir, "--max-new", "12", "--seed", "3", "--ignore-eot", "--json"];
+  const result = await generateTask(...args, "--prompt", "the cat");
+  assertEquals(result.code, 0, result.stderr);
+  assertEquals(result.stdout.trim().split("\n").length, 1, result.stdout);
+  const out = JSON.parse(result.stdout);
+  assertEquals(Object.keys(out), ["prompt_ids", "ids", "text"]);
+  assertEquals(out.prompt_ids, Array.from(tokenizer.encode("the cat")));
+  const expected: number[] = [];
+  for await (const id of generateTokens(model, out.prompt_ids, { maxNew: 12, seed: 3 })) {
+    expected.push(id);
+  }
+  assertEquals(out.ids, expected);
+  assertEquals(out.text, tokenizer.decode(expected));
+  // An empty prompt starts from <|endoftext|>; greedy stops before it (never in ids).
+  const empty = JSON.parse((await generateTask(...args, "--temperature", "0")).stdout);
+  assertEquals(empty.prompt_ids, [tokenizer.eotId]);
+  const stopping = await generateTask("--run", runDir, "--max-new", "30", "--json");
+  assert(!JSON.parse(stopping.stdout).ids.includes(tokenizer.eotId));
+});
+
 Deno.test("generate --help documents every flag", async () => {
   const result = await generateTask("--help");
   assertEquals(result.code, 0);
@@ -109,6 +130,7 @@ Deno.test("generate --help documents every flag", async () => {
       "--top-k",
       "--top-p",
       "--seed",
+      "--json",
     ]
   ) {
     assertStringIncludes(result.stdout, flag);

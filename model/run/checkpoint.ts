@@ -201,7 +201,7 @@ export async function loadParams(
 ): Promise<void> {
   const file = siblingPath(infoPath, info.params_file);
   const { tensors } = await readSafetensors(file);
-  assignAll(file, tensors, model.params, "");
+  assignTensors(file, tensors, model.params);
 }
 
 /** Restores AdamW's moments and update count from a checkpoint. */
@@ -218,16 +218,22 @@ export async function loadOptimizer(
     else if (name.startsWith("nu.")) nu.set(name.slice(3), tensor);
     else throw new UserError(`${file}: unexpected tensor '${name}' (expected mu.* and nu.*)`);
   }
-  assignAll(file, mu, optimizer.mu, "mu.");
-  assignAll(file, nu, optimizer.nu, "nu.");
+  assignTensors(file, mu, optimizer.mu, "mu.");
+  assignTensors(file, nu, optimizer.nu, "nu.");
   optimizer.count = info.optimizer.count;
 }
 
-function assignAll(
+/**
+ * Copies safetensors `tensors` into `variables` by name (free of Deno APIs: the playground page loads
+ * a checkpoint with it). Every variable needs an F32 tensor of its shape, and nothing else may be
+ * there; else a `UserError` naming `file` and the first tensor (with `prefix`) that differs, and no
+ * variable is changed.
+ */
+export function assignTensors(
   file: string,
   tensors: Map<string, SafetensorsTensor>,
   variables: Map<string, tf.Variable>,
-  prefix: string,
+  prefix = "",
 ): void {
   for (const [name, variable] of variables) {
     const tensor = tensors.get(name);

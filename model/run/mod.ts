@@ -24,6 +24,7 @@ export {
   trainPlanToJson,
 } from "./run_json.ts";
 export {
+  assignTensors,
   type CheckpointInfo,
   latestCheckpoint,
   listCheckpoints,
