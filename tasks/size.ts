@@ -116,10 +116,10 @@ await runTask(async () => {
     ? { law: await readLaw(lawFile), source: lawFile }
     : store && flags.law === undefined && flags["model-d"] === undefined &&
         flags.vocab === undefined && flags.layers === undefined
-    ? { law: await defaultLawFor(await lawStoreOf(store)), source: DEFAULT_LAW_SOURCE }
+    ? { law: await defaultLawFor(lawStoreOf(store)), source: DEFAULT_LAW_SOURCE }
     : undefined;
   if (measured?.law) {
-    if (store && lawFile) checkLawStore(measured.law, await lawStoreOf(store), lawFile);
+    if (store && lawFile) checkLawStore(measured.law, lawStoreOf(store), lawFile);
     if (flags["model-d"] !== undefined) {
       throw new UserError("--law FILE sizes the model: drop --model-d");
     }

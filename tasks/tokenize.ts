@@ -41,7 +41,8 @@ const FLAGS = {
   "split-lines": { type: "boolean", help: "one document per line of plain-text files" },
   vocab: {
     type: "string",
-    help: "N  vocabulary to train, bytes and <|endoftext|> included (default 8000; 512 for the embedded corpus)",
+    help:
+      "N  vocabulary to train, bytes and <|endoftext|> included (default 8000; 512 for the embedded corpus)",
   },
   tokenizer: { type: "string", help: "FILE  use this tokenizer.json instead of training one" },
   "min-frequency": { type: "string", help: "N  least count of a pair to merge (default 2)" },

@@ -3,7 +3,6 @@ import { UserError } from "../core/user_error.ts";
 import {
   checkLawStore,
   closestSweepModel,
-  DEFAULT_LAW_FILE,
   defaultLawFor,
   type LawStore,
   parseLaw,
@@ -101,11 +100,19 @@ Deno.test("law.json round-trips; corrupt, foreign and mismatched files are one-l
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("the committed default law applies to its own store only", async () => {
-  const committed = await readLaw(DEFAULT_LAW_FILE.pathname);
-  assertEquals(await defaultLawFor(committed.store), committed);
-  assertEquals(await defaultLawFor({ ...committed.store, trainTokens: 1 }), null);
-  // It is a law that sizes models: positive exponents, its runs straddle the optimum.
-  assert(committed.approach3.alpha.value > 0 && committed.approach3.beta.value > 0);
-  assertEquals(committed.store.vocab, 512);
+Deno.test("a default law applies to its own store only, and only when it sizes models", async () => {
+  const dir = await Deno.makeTempDir();
+  const file = new URL(`file://${dir}/default_law.json`);
+  assertEquals(await defaultLawFor(STORE, file), null); // none committed
+  await writeLaw(file.pathname, law);
+  assertEquals(await defaultLawFor(STORE, file), await readLaw(file.pathname));
+  assertEquals(await defaultLawFor({ ...STORE, trainTokens: 1 }, file), null);
+  assertEquals(await defaultLawFor({ ...STORE, tokenizerSha256: "cd".repeat(32) }, file), null);
+  const flat = {
+    ...law,
+    approach3: { ...law.approach3, beta: { ...law.approach3.beta, value: -0.1 } },
+  };
+  await writeLaw(file.pathname, flat);
+  assertEquals(await defaultLawFor(STORE, file), null);
+  await Deno.remove(dir, { recursive: true });
 });

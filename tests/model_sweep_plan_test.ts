@@ -78,11 +78,18 @@ Deno.test("planSweep refuses grids it cannot build or centre, in one line", () =
 });
 
 Deno.test("the learning-rate rule falls with the width; the request ends its cosine at the last step", () => {
-  const narrow = sweepHyperparameters(sweepModel(4, 32, 512), 1000);
-  const wide = sweepHyperparameters(sweepModel(4, 128, 512), 1000);
+  const narrow = sweepHyperparameters(sweepModel(4, 32, 512), 4e6);
+  const wide = sweepHyperparameters(sweepModel(4, 128, 512), 4e6);
   assertAlmostEquals(narrow.lr / wide.lr, 2, 1e-12);
-  assertEquals(narrow.warmup, 50);
-  const request = sweepTrainRequest(sweepModel(4, 64, 512), 37);
+  assertEquals(narrow.batch, 32); // 4M tokens: 977 updates of 32 windows
+  assertEquals(narrow.warmup, 48);
+  assertEquals(narrow.endLr, narrow.lr / 10);
+  // Fewer tokens: the batch halves until the run has 500 updates (or reaches 8 windows).
+  assertEquals(sweepHyperparameters(sweepModel(4, 32, 512), 1e6).batch, 8);
+  assertEquals(sweepHyperparameters(sweepModel(4, 32, 512), 3e6).batch, 32);
+  assertEquals(sweepHyperparameters(sweepModel(4, 32, 512), 2e6).batch, 16);
+  const run = sweepHyperparameters(sweepModel(4, 64, 512), 37 * 8 * 128);
+  const request = sweepTrainRequest(sweepModel(4, 64, 512), run);
   assertEquals(request.decaySteps, 37);
   assertEquals(request.steps, 37);
   assertEquals(request.evalTokens, 0);

@@ -93,7 +93,7 @@ Deno.test("size --law and train --law --flops use a measured law of the store", 
   const law = `${dir}/simulated_law.json`;
   await writeLaw(
     law,
-    simulatedLaw(await lawStoreOf(await openStore(store)), [3e10, 6e10, 1.2e11], {
+    simulatedLaw(lawStoreOf(await openStore(store)), [3e10, 6e10, 1.2e11], {
       sizes: 3,
       centerTokensPerParam: 4,
     }),

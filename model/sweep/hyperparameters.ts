@@ -26,8 +26,9 @@ export const SWEEP_MIN_BATCH = 8;
  * of under ~200 updates is too short for its model, whatever its rate (docs/sizing.md). */
 export const SWEEP_MIN_STEPS = 500;
 /** The peak learning rate at width 64; other widths scale it by (64 / d)^`LR_WIDTH_EXPONENT`.
- * Chosen on a grid of 5 rates × 2 widths at one budget (`deno task bench sweep --parts lr`). */
-export const LR_AT_WIDTH_64 = 8e-3;
+ * Half the rate that was best on a grid of 5 rates × 2 widths (`deno task bench sweep --parts lr`):
+ * that one diverged a long run (docs/sizing.md, "What the sweep of the default store measured"). */
+export const LR_AT_WIDTH_64 = 4e-3;
 /** How the peak learning rate falls with the width. */
 export const LR_WIDTH_EXPONENT = 0.5;
 
@@ -42,7 +43,7 @@ export const LR_WIDTH_EXPONENT = 0.5;
  * import { sweepModel } from "./family.ts";
  * import { sweepHyperparameters } from "./hyperparameters.ts";
  * const run = sweepHyperparameters(sweepModel(4, 64, 512), 1e6);
- * [run.batch, run.steps, run.lr]; // [8, 977, 0.008]
+ * [run.batch, run.steps, run.lr]; // [8, 977, 0.004]
  * ```
  */
 export function sweepHyperparameters(model: SweepModel, tokens: number): SweepHyperparameters {

@@ -69,7 +69,18 @@ const VERSION = 1;
 
 /** Writes `law` to `path` (snake_case keys, atomically). */
 export async function writeLaw(path: string, law: MeasuredLaw): Promise<void> {
-  const json = { format: FORMAT, version: VERSION, ...toSnake(law) as object };
+  // A bootstrap refit can overflow (A = ∞ at α ≈ 70): JSON has no ∞, and such a sample predicts
+  // nothing, so it is left out of the file (the intervals were computed with it).
+  const finite = <T extends { samples: number[][] } | null>(fit: T): T =>
+    fit && { ...fit, samples: fit.samples.filter((sample) => sample.every(Number.isFinite)) };
+  const clean = {
+    ...law,
+    approach3: finite(law.approach3),
+    approach3NonEmbedding: finite(law.approach3NonEmbedding),
+    approach2: finite(law.approach2),
+    approach2NonEmbedding: finite(law.approach2NonEmbedding),
+  };
+  const json = { format: FORMAT, version: VERSION, ...toSnake(clean) as object };
   await writeFileAtomic(path, new TextEncoder().encode(JSON.stringify(json, null, 1) + "\n"));
 }
 

@@ -16,22 +16,27 @@ export const DEFAULT_LAW_SOURCE =
   "the measured law of the default corpus (model/sweep/default_law.json)";
 
 /**
- * The committed law when `store` is the store it was measured on (the default corpus tokenized
- * with the defaults: same tokenizer, same train tokens), else null: other stores keep the
- * published laws unless `--law` is given.
+ * The committed law (`file`, default `DEFAULT_LAW_FILE`) when `store` is the store it was
+ * measured on (the default corpus tokenized with the defaults: same tokenizer, same train tokens),
+ * else null: other stores keep the published laws unless `--law` is given. Null too while no law
+ * is committed, or when the committed one has an exponent that is not positive.
  */
-export async function defaultLawFor(store: LawStore): Promise<MeasuredLaw | null> {
+export async function defaultLawFor(
+  store: LawStore,
+  file: URL = DEFAULT_LAW_FILE,
+): Promise<MeasuredLaw | null> {
   let text: string;
   try {
-    text = await Deno.readTextFile(DEFAULT_LAW_FILE);
+    text = await Deno.readTextFile(file);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return null;
     throw error;
   }
-  const law = parseLaw(text, DEFAULT_LAW_FILE.pathname);
+  const law = parseLaw(text, file.pathname);
   const same = law.store.tokenizerSha256 === store.tokenizerSha256 &&
     law.store.trainTokens === store.trainTokens;
-  return same ? law : null;
+  // A default that could size nothing (no positive exponents) must not stop a plain `train`.
+  return same && law.approach3.alpha.value > 0 && law.approach3.beta.value > 0 ? law : null;
 }
 
 /** `--law` and `--flops` of `deno task train`. */
@@ -76,7 +81,7 @@ export async function lawTrainRequest(
     }
     return null;
   }
-  const store = await lawStoreOf(await openStore(request.data ?? DEFAULT_DATA));
+  const store = lawStoreOf(await openStore(request.data ?? DEFAULT_DATA));
   let law: MeasuredLaw | null, source: string;
   if (options.lawPath !== undefined) {
     law = await readLaw(options.lawPath);

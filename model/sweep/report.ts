@@ -74,11 +74,13 @@ export function formatSweep(result: SweepResult): string {
     fit.isoflopPath
       ? `wrote ${fit.lawPath}, ${fit.isoflopPath}, ${fit.frontierPath}`
       : `wrote ${fit.lawPath} (no charts: they draw Approach 2)`,
-    `${law.runs.length} runs: ${result.skipped} already done, ${
-      law.runs.length - result.skipped
-    } trained in ${fixed(result.seconds / 60, 1)} min (${
-      fixed((law.runs.length - result.skipped) / (result.seconds / 3600), 1)
-    } runs/hour, ${result.jobs} at a time)`,
+    result.skipped === law.runs.length
+      ? `${law.runs.length} runs, all already done`
+      : `${law.runs.length} runs: ${result.skipped} already done, ${
+        law.runs.length - result.skipped
+      } trained in ${fixed(result.seconds / 60, 1)} min (${
+        fixed((law.runs.length - result.skipped) / (result.seconds / 3600), 1)
+      } runs/hour, ${result.jobs} at a time)`,
   );
   return lines.join("\n");
 }

@@ -108,8 +108,9 @@ export async function runPool(
 
 async function readSteps(stream: ReadableStream<Uint8Array>, onStep: (step: number) => void) {
   let pending = "";
-  for await (const text of stream.pipeThrough(new TextDecoderStream())) {
-    pending += text;
+  const decoder = new TextDecoder();
+  for await (const bytes of stream) {
+    pending += decoder.decode(bytes, { stream: true });
     const lines = pending.split("\n");
     pending = lines.pop()!;
     for (const line of lines) {
@@ -122,8 +123,9 @@ async function readSteps(stream: ReadableStream<Uint8Array>, onStep: (step: numb
 /** The last non-empty line of a stream (a run's error, or the last thing it logged). */
 async function lastLine(stream: ReadableStream<Uint8Array>): Promise<string> {
   let tail = "";
-  for await (const text of stream.pipeThrough(new TextDecoderStream())) {
-    tail = (tail + text).slice(-4000);
+  const decoder = new TextDecoder();
+  for await (const bytes of stream) {
+    tail = (tail + decoder.decode(bytes, { stream: true })).slice(-4000);
   }
   return tail.trim().split("\n").at(-1)?.trim() ?? "";
 }

@@ -92,7 +92,7 @@ export function defaultJobs(): number {
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const log = options.log ?? ((line: string) => console.error(line));
   const store = await openStore(options.data);
-  const lawStore = await lawStoreOf(store);
+  const lawStore = lawStoreOf(store);
   const plan = planSweep({
     budgets: options.budgets,
     sizes: options.sizes,
@@ -196,7 +196,7 @@ async function existingFit(out: string, plan: SweepPlan): Promise<SweepFit | nul
 }
 
 /** The store facts a law records: its tokenizer (the units), token and byte counts. */
-export async function lawStoreOf(store: TokenStore): Promise<LawStore> {
+export function lawStoreOf(store: TokenStore): LawStore {
   const tokenizerSha256 = store.attributes.tokenizer_sha256 ??
     store.stores?.[0]?.attributes.tokenizer_sha256;
   if (typeof tokenizerSha256 !== "string") {
