@@ -11,7 +11,7 @@ import {
 } from "../../scaling/fit/mod.ts";
 import { frontierChartSvg, isoflopChartSvg } from "./charts.ts";
 import type { RunOutcome } from "./run_outcome.ts";
-import type { SweepPlan } from "./plan.ts";
+import type { SweepPlan, SweepRunPlan } from "./plan.ts";
 import { type LawRun, type LawStore, type MeasuredLaw, writeLaw } from "./law_file.ts";
 
 /** The files a fitted sweep writes into its folder. */
@@ -46,13 +46,9 @@ export interface SweepFit {
   frontierPath: string | null;
 }
 
-/**
- * Fits Approach 3 (Huber on log-loss, L-BFGS from Hoffmann's grid, bootstrap) and Approach 2
- * (IsoFLOP parabolas and power laws), each with N = all parameters and N = non-embedding ones, to
- * the runs' final val losses, and writes law.json and the two charts into `out`.
- */
-export async function fitSweep(input: FitSweepInput): Promise<SweepFit> {
-  const runs: LawRun[] = input.plan.runs.map((run) => ({
+/** A run of the grid with its final val loss, as the law records it. */
+export function lawRunOf(run: SweepRunPlan, valLoss: number): LawRun {
+  return {
     name: run.name,
     budget: run.budget,
     layers: run.model.layers,
@@ -62,18 +58,30 @@ export async function fitSweep(input: FitSweepInput): Promise<SweepFit> {
     nonEmbeddingParams: run.model.nonEmbeddingParams,
     tokens: run.tokens,
     flops: run.flops,
-    valLoss: input.outcomes.get(run.name)!.val_loss,
-  }));
-  const points: SweepRun[] = runs.map((run) => ({
-    budget: run.budget,
-    params: run.params,
-    nonEmbeddingParams: run.nonEmbeddingParams,
-    tokens: run.tokens,
-    loss: run.valLoss,
-  }));
+    valLoss,
+  };
+}
+
+/** What `fitLaw` fits: the runs with their losses, the store, and the fits' settings. */
+export interface FitLawInput {
+  runs: LawRun[];
+  store: LawStore;
+  command: string;
+  /** Bootstrap resamples (default 1000). */
+  resamples?: number;
+  /** Approach 3's starts (default Hoffmann et al.'s grid of 4,500). */
+  grid?: Approach3Grid;
+}
+
+/**
+ * The law of `runs`: Approach 3 (Huber on log-loss, L-BFGS from the grid, bootstrap) and Approach 2
+ * (IsoFLOP parabolas and power laws), each with N = all parameters and N = non-embedding ones.
+ * When fewer than 2 budgets have a minimum, Approach 2 is null and `approach2Failure` says why.
+ */
+export function fitLaw(input: FitLawInput): MeasuredLaw {
+  const points = fitPoints(input.runs);
   const resamples = input.resamples ?? 1000;
   const grid = input.grid ?? HOFFMANN_GRID;
-  // Approach 2 needs a minimum in 2 budgets; without, the law keeps Approach 3 and says why.
   let approach2: Approach2Fit | null = null, approach2NonEmbedding: Approach2Fit | null = null;
   let approach2Failure: string | null = null;
   try {
@@ -83,18 +91,28 @@ export async function fitSweep(input: FitSweepInput): Promise<SweepFit> {
     if (!(error instanceof UserError)) throw error;
     approach2Failure = error.message;
   }
-  const law: MeasuredLaw = {
+  return {
     command: input.command,
     created: new Date().toISOString(),
     flopCount: "C = 6·N·D, N all parameters (embedding included), D training tokens",
     store: input.store,
-    runs,
+    runs: input.runs,
     approach3: fitApproach3(points, { resamples, grid }),
     approach3NonEmbedding: fitApproach3(points, { resamples, grid, paramsCount: "nonEmbedding" }),
     approach2,
     approach2NonEmbedding,
     approach2Failure,
   };
+}
+
+/** The sweep's law (`fitLaw`) of its runs' outcomes, written with its two charts into `out`. */
+export async function fitSweep(input: FitSweepInput): Promise<SweepFit> {
+  const law = fitLaw({
+    ...input,
+    runs: input.plan.runs.map((run) => lawRunOf(run, input.outcomes.get(run.name)!.val_loss)),
+  });
+  const { approach2 } = law;
+  const points = fitPoints(law.runs);
   const paths = {
     lawPath: `${input.out}/${LAW_FILE}`,
     isoflopPath: `${input.out}/${ISOFLOP_CHART}`,
@@ -118,4 +136,15 @@ export async function fitSweep(input: FitSweepInput): Promise<SweepFit> {
   return approach2
     ? { law, ...paths }
     : { law, lawPath: paths.lawPath, isoflopPath: null, frontierPath: null };
+}
+
+/** The runs as the fits read them. */
+function fitPoints(runs: LawRun[]): SweepRun[] {
+  return runs.map((run) => ({
+    budget: run.budget,
+    params: run.params,
+    nonEmbeddingParams: run.nonEmbeddingParams,
+    tokens: run.tokens,
+    loss: run.valLoss,
+  }));
 }

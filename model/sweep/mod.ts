@@ -52,11 +52,14 @@ export {
   type SweepResult,
 } from "./run_sweep.ts";
 export {
+  fitLaw,
+  type FitLawInput,
   fitSweep,
   type FitSweepInput,
   FRONTIER_CHART,
   ISOFLOP_CHART,
   LAW_FILE,
+  lawRunOf,
   type SweepFit,
 } from "./fit_sweep.ts";
 export {
