@@ -18,13 +18,10 @@ export interface SweepHyperparameters {
 
 /** The context length of every sweep run: the toolkit's default. */
 export const SWEEP_CTX = 128;
-/** The largest batch, in windows: 32 × 128 = 4,096 tokens an update. */
-export const SWEEP_BATCH = 32;
-/** The smallest batch. */
-export const SWEEP_MIN_BATCH = 8;
-/** The batch halves (down to `SWEEP_MIN_BATCH`) until a run has at least this many updates: a run
- * of under ~200 updates is too short for its model, whatever its rate (docs/sizing.md). */
-export const SWEEP_MIN_STEPS = 500;
+/** Windows per batch of every run: 8 × 128 = 1,024 tokens an update. One batch for all, so the
+ * loss at a budget is not stepped where the batch would change with N; and a small one, because at
+ * these budgets the runs are short of updates, not of tokens per update (docs/sizing.md). */
+export const SWEEP_BATCH = 8;
 /** The peak learning rate at width 64; other widths scale it by (64 / d)^`LR_WIDTH_EXPONENT`.
  * Half the rate that was best on a grid of 5 rates × 2 widths (`deno task bench sweep --parts lr`):
  * that one diverged a long run (docs/sizing.md, "What the sweep of the default store measured"). */
@@ -33,10 +30,10 @@ export const LR_AT_WIDTH_64 = 4e-3;
 export const LR_WIDTH_EXPONENT = 0.5;
 
 /**
- * The run the sweep's rule makes of `model` and `tokens` training tokens: the largest batch of 32,
- * 16 or 8 windows that still gives `SWEEP_MIN_STEPS` updates, a peak rate that falls with the
- * width, a warmup of 5% of the run (at most 100 updates) and a cosine to a tenth of the peak at
- * the run's last step. Every sweep run follows it, and so does `train --law`.
+ * The run the sweep's rule makes of `model` and `tokens` training tokens: batches of
+ * `SWEEP_BATCH` windows, a peak rate that falls with the width, a warmup of 5% of the run (at most
+ * 100 updates) and a cosine to a tenth of the peak at the run's last step. Every sweep run follows
+ * it, and so does `train --law`.
  *
  * @example
  * ```ts
@@ -47,8 +44,7 @@ export const LR_WIDTH_EXPONENT = 0.5;
  * ```
  */
 export function sweepHyperparameters(model: SweepModel, tokens: number): SweepHyperparameters {
-  let batch = SWEEP_BATCH;
-  while (batch > SWEEP_MIN_BATCH && tokens / (batch * SWEEP_CTX) < SWEEP_MIN_STEPS) batch /= 2;
+  const batch = SWEEP_BATCH;
   const steps = Math.max(1, Math.round(tokens / (batch * SWEEP_CTX)));
   const lr = LR_AT_WIDTH_64 * (64 / model.modelD) ** LR_WIDTH_EXPONENT;
   return {

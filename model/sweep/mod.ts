@@ -28,8 +28,6 @@ export {
   LR_WIDTH_EXPONENT,
   SWEEP_BATCH,
   SWEEP_CTX,
-  SWEEP_MIN_BATCH,
-  SWEEP_MIN_STEPS,
   type SweepHyperparameters,
   sweepHyperparameters,
 } from "./hyperparameters.ts";
