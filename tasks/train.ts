@@ -134,6 +134,7 @@ await runTask(async () => {
   try {
     const result = await train({
       ...request,
+      shards: sized?.shards,
       out: flags.out as string | undefined,
       resume: flags.resume as string | undefined,
       threads,

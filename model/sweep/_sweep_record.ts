@@ -1,5 +1,6 @@
 import { UserError } from "../../core/user_error.ts";
 import { writeFileAtomic } from "../../core/atomic_file.ts";
+import { scientific } from "../../core/number_format.ts";
 import type { SweepPlan } from "./plan.ts";
 
 /** The sweep folder's record of its grid, so a re-run continues the same sweep or refuses. */
@@ -51,7 +52,7 @@ export async function recordSweep(
       before.train_tokens !== record.train_tokens
     ? "another store"
     : JSON.stringify(before.budgets) !== JSON.stringify(record.budgets)
-    ? `budgets ${before.budgets.map((b) => b.toExponential(1)).join(",")}`
+    ? `budgets ${before.budgets.map((b) => scientific(b, 1)).join(",")}`
     : JSON.stringify(before.runs) !== JSON.stringify(record.runs)
     ? "other sizes"
     : null;

@@ -1,5 +1,5 @@
 import { UserError } from "../../core/user_error.ts";
-import { openStore } from "../../pipeline/mod.ts";
+import { openStore, type TokenStore } from "../../pipeline/mod.ts";
 import type { TrainRequest } from "../train/mod.ts";
 import { DEFAULT_DATA } from "../train/mod.ts";
 import { type MeasuredLaw, parseLaw, readLaw } from "./law_file.ts";
@@ -51,6 +51,8 @@ export interface LawTrainOptions {
 export interface LawTrainRequest {
   request: TrainRequest;
   plan: LawPlan;
+  /** The store, already open: pass it to `train` as `shards` rather than opening it again. */
+  shards: TokenStore;
 }
 
 /**
@@ -81,7 +83,8 @@ export async function lawTrainRequest(
     }
     return null;
   }
-  const store = lawStoreOf(await openStore(request.data ?? DEFAULT_DATA));
+  const shards = await openStore(request.data ?? DEFAULT_DATA);
+  const store = lawStoreOf(shards);
   let law: MeasuredLaw | null, source: string;
   if (options.lawPath !== undefined) {
     law = await readLaw(options.lawPath);
@@ -111,5 +114,5 @@ export async function lawTrainRequest(
   if (given.steps !== undefined || given.epochs !== undefined) {
     throw new UserError("--law sets the run's length from the budget: drop --steps/--epochs");
   }
-  return { request: { ...rule, ...given }, plan };
+  return { request: { ...rule, ...given }, plan, shards };
 }
