@@ -1,5 +1,5 @@
 /**
- * `deno task bench sweep [--parts lr,jobs,accuracy] [--data DIR] [--budgets C,C,C] [--out DIR]`: the
+ * `deno task bench sweep [--parts lr,jobs,accuracy] [--data DIR] [--budgets C,C,C] [--center R] [--out DIR]`: the
  * measured scaling law's benchmarks, each figure next to an anchor measured in the same run.
  *
  * 1. lr — the check of the sweep's learning-rate rule (model/sweep/hyperparameters.ts): the
@@ -7,7 +7,8 @@
  *    peak rate; the final val loss of each against the rule's own.
  * 2. jobs — a small grid (2 budgets × 3 sizes) trained 1 run at a time on every core against one
  *    run per core on one thread each: wall seconds, and their ratio (the default of `--jobs`).
- * 3. accuracy — `deno task sweep` over budgets spanning 10× (default 5e11, 1.5e12, 5e12), then
+ * 3. accuracy — `deno task sweep` over budgets spanning 10× (default 3e11, 1e12, 3e12, centred on
+ *    `--center` 50 tokens per parameter: the default store's measured optimum, docs/sizing.md), then
  *    `deno task train --law law.json --flops C` at 10× the largest budget: the law's predicted val
  *    loss against the measured one (target: within 2%), the sweep's wall time, runs per hour, jobs.
  */
@@ -31,24 +32,34 @@ export async function run(args: string[]): Promise<void> {
     options: {
       parts: { type: "string", default: "lr,jobs,accuracy" },
       data: { type: "string", default: DEFAULT_DATA },
-      budgets: { type: "string", default: "5e11,1.5e12,5e12" },
+      budgets: { type: "string", default: "3e11,1e12,3e12" },
+      center: { type: "string", default: "50" },
       out: { type: "string" },
     },
   });
   const parts = new Set(values.parts.split(","));
   const budgets = values.budgets.split(",").map(Number);
+  const center = Number(values.center);
   const scratch = values.out ?? await Deno.makeTempDir({ prefix: "bench-sweep-" });
   const lines: string[] = [];
-  if (parts.has("lr")) lines.push(...await learningRatePart(values.data, budgets, scratch));
+  if (parts.has("lr")) lines.push(...await learningRatePart(values.data, budgets, center, scratch));
   if (parts.has("jobs")) lines.push(...await jobsPart(values.data, scratch));
-  if (parts.has("accuracy")) lines.push(...await accuracyPart(values.data, budgets, scratch));
+  if (parts.has("accuracy")) {
+    lines.push(...await accuracyPart(values.data, budgets, center, scratch));
+  }
   console.log(lines.join("\n"));
 }
 
-async function learningRatePart(data: string, budgets: number[], scratch: string) {
+async function learningRatePart(
+  data: string,
+  budgets: number[],
+  center: number,
+  scratch: string,
+) {
   const store = await openStore(data);
   const plan = planSweep({
     budgets,
+    centerTokensPerParam: center,
     vocab: store.vocabSize,
     trainTokens: store.tokens("train"),
   });
@@ -127,7 +138,7 @@ async function jobsPart(data: string, scratch: string) {
   ];
 }
 
-async function accuracyPart(data: string, budgets: number[], scratch: string) {
+async function accuracyPart(data: string, budgets: number[], center: number, scratch: string) {
   // An existing sweep folder there is continued (finished runs are skipped, and not timed).
   const out = `${scratch}/sweep`;
   const sweep = JSON.parse(
@@ -138,6 +149,8 @@ async function accuracyPart(data: string, budgets: number[], scratch: string) {
       data,
       "--budgets",
       budgets.join(","),
+      "--center",
+      String(center),
       "--out",
       out,
       "--json",
@@ -163,15 +176,21 @@ async function accuracyPart(data: string, budgets: number[], scratch: string) {
   );
   const error = checkRun.predicted_val_loss / checkRun.val_loss - 1;
   return [
-    `accuracy: sweep at ${budgets.join(", ")} (${sweep.runs} runs, ${sweep.jobs} at a time): ` +
+    `accuracy: sweep at ${
+      budgets.map((budget) => budget.toExponential(1)).join(", ")
+    } (${sweep.runs} runs, ${sweep.jobs} at a time): ` +
     (trained
       ? `${trained} trained in ${(sweep.seconds / 60).toFixed(1)} min, ${
         (trained / (sweep.seconds / 3600)).toFixed(1)
       } runs/hour`
       : `all ${sweep.runs} runs already in ${out} (not timed)`),
-    `  law: N_opt ∝ C^${sweep.approach3.params_exponent.value.toFixed(3)} (Approach 3), C^${
-      sweep.approach2.params_exponent.value.toFixed(3)
-    } (Approach 2)`,
+    `  law: N_opt ∝ C^${sweep.approach3.params_exponent.value.toFixed(3)} (Approach 3), ${
+      sweep.approach2
+        ? `C^${sweep.approach2.params_exponent.value.toFixed(3)} (Approach 2${
+          sweep.approach2.warnings.length ? `; ${sweep.approach2.warnings.join("; ")}` : ""
+        })`
+        : `no Approach 2 fit (${sweep.approach2_failure})`
+    }`,
     `  at ${check.toExponential(1)} FLOPs (10× the largest budget): predicted val loss ${
       checkRun.predicted_val_loss.toFixed(4)
     } [${

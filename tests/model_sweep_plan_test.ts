@@ -14,17 +14,20 @@ import { countParams, scalingLaw } from "../scaling/mod.ts";
 
 const STORE = { vocab: 512, trainTokens: 4_393_463 };
 
-Deno.test("sweep family: exact parameter counts, growing, heads of size 32 to 128", () => {
+Deno.test("sweep family: exact parameter counts, growing, heads of size 32 to 128 from width 32", () => {
   const family = sweepFamily(512, 3e6);
   for (const model of family) {
     assertEquals(model.params, countParams(model));
     assertEquals(model.params - model.nonEmbeddingParams, 512 * model.modelD);
     const headSize = model.modelD / model.heads;
-    assert(headSize >= 32 && headSize <= 128, `head size ${headSize}`);
+    if (model.modelD < 32) assertEquals([model.layers, model.heads], [1, 1]);
+    else assert(headSize >= 32 && headSize <= 128, `head size ${headSize}`);
   }
+  assertEquals(family.slice(0, 3).map((model) => model.modelD), [16, 24, 32]);
   for (let i = 1; i < family.length; i++) {
+    // Never more than about one grid step (SIZE_SPACING) apart, so every target has a model near it.
     const ratio = family[i].params / family[i - 1].params;
-    assert(ratio > 1 && ratio < 1.6, `${family[i - 1].params} → ${family[i].params}`);
+    assert(ratio > 1 && ratio < 1.75, `${family[i - 1].params} → ${family[i].params}`);
   }
   assertEquals(closestSweepModel(231_000, 512).modelD, 64);
 });
@@ -70,10 +73,11 @@ Deno.test("planSweep refuses grids it cannot build or centre, in one line", () =
   refuse({ budgets: [1e12], ...STORE }, /at least 2 different budgets/);
   refuse({ budgets: [1e12, 1e12], ...STORE }, /at least 2 different budgets/);
   refuse({ budgets: [1e12, -1], ...STORE }, /not a positive number/);
-  // The default corpus at the study's vocabulary: no grid below 4e13 can straddle the optimum.
+  // The study's vocabulary: its smallest model (one block of width 16) is 131,184 parameters,
+  // and no grid below 8e12 can straddle the optimum.
   refuse(
     { budgets: [1e11, 1e12], vocab: 8000, trainTokens: 2.3e6 },
-    /--budgets 1\.0e11: .*smallest model of vocabulary 8000 \(268,512\).*at least [0-9.]+e13 FLOPs.*--vocab 512/,
+    /--budgets 1\.0e11: .*smallest model of vocabulary 8000 \(131,184\).*at least 8\.1e12 FLOPs.*--vocab 512/,
   );
 });
 

@@ -39,6 +39,15 @@ export async function defaultLawFor(
   return same && law.approach3.alpha.value > 0 && law.approach3.beta.value > 0 ? law : null;
 }
 
+/** The request's fields that change how many tokens a run trains on, or its schedule's length. */
+const LENGTH_FLAGS = [
+  ["steps", "--steps"],
+  ["epochs", "--epochs"],
+  ["batch", "--batch"],
+  ["ctx", "--ctx"],
+  ["decaySteps", "--decay-steps"],
+] as const;
+
 /** `--law` and `--flops` of `deno task train`. */
 export interface LawTrainOptions {
   /** A law.json of `deno task sweep`. */
@@ -59,8 +68,9 @@ export interface LawTrainRequest {
  * The training request a measured law makes of `request`: with `--law FILE` (or, for the default
  * corpus's store with no size flags, its committed law), the model the law picks for `--flops` (or
  * for the store's train tokens), trained as the sweep trained its runs (`sweepTrainRequest`); the
- * flags the user gave still win, but not size flags beside `--law`. Null when no measured law
- * applies (no `--law`, and not the default store, or size flags given).
+ * flags the user gave still win (the rates, evals, seed), but not size or length flags beside
+ * `--law` or `--flops` (a one-line refusal). Null when no measured law applies: no `--law`, and not
+ * the default store, or size or length flags given (the committed default gives way to them).
  */
 export async function lawTrainRequest(
   request: TrainRequest,
@@ -82,6 +92,18 @@ export async function lawTrainRequest(
       );
     }
     return null;
+  }
+  // Flags that set the run's length: the law's prediction is for the length it plans.
+  const lengthFlags = LENGTH_FLAGS.filter(([key]) => request[key] !== undefined);
+  if (lengthFlags.length > 0) {
+    // The committed default gives way to them (the run is then sized as without a law) …
+    if (options.lawPath === undefined && options.flops === undefined) return null;
+    // … a law or budget the user asked for does not.
+    throw new UserError(
+      `--law/--flops set the run's length from the budget: drop ${
+        lengthFlags.map(([, flag]) => flag).join("/")
+      }`,
+    );
   }
   const shards = await openStore(request.data ?? DEFAULT_DATA);
   const store = lawStoreOf(shards);
@@ -111,8 +133,5 @@ export async function lawTrainRequest(
   const given = Object.fromEntries(
     Object.entries(request).filter(([, value]) => value !== undefined),
   );
-  if (given.steps !== undefined || given.epochs !== undefined) {
-    throw new UserError("--law sets the run's length from the budget: drop --steps/--epochs");
-  }
   return { request: { ...rule, ...given }, plan, shards };
 }
