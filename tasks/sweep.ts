@@ -15,10 +15,11 @@ const USAGE =
   `usage: deno task sweep --budgets C1,C2,... [--data DIR] [--sizes 5] [--out runs/sweep-NAME] [options]
 
 Trains, for each compute budget C (FLOPs, C = 6·N·D with N all parameters), --sizes micro_gpts
-spaced evenly in log N around the optimum the Chinchilla law expects (or --center), each for the
-tokens C buys with a cosine that ends at its last step; then fits Approach 2 (a parabola per budget,
-power laws of N_opt and D_opt) and Approach 3 (L(N, D) = E + A/N^α + B/D^β, Huber on log-loss,
-L-BFGS, bootstrap intervals) to the final val losses. Writes law.json, isoflop.svg and frontier.svg
+spaced evenly in log N around the optimum the Chinchilla law expects (on the default store: the
+optimum of its committed measured law; or --center), each for the tokens C buys with a cosine
+that ends at its last step; then fits Approach 2 (a parabola per budget, power laws of N_opt and
+D_opt) and Approach 3 (L(N, D) = E + A/N^α + B/D^β, Huber on log-loss, L-BFGS, bootstrap
+intervals) to the final val losses. Writes law.json, isoflop.svg and frontier.svg
 into the sweep folder; every run is an ordinary run folder under its runs/. Run the same command
 again to continue an interrupted sweep: finished runs are skipped, interrupted ones resumed.`;
 
@@ -26,12 +27,13 @@ const FLAGS = {
   data: { type: "string", help: `PATH  token store (default ${DEFAULT_DATA})` },
   budgets: {
     type: "string",
-    help: "C,C,...  compute budgets in FLOPs, at least 2 (e.g. 5e11,1.5e12,5e12)",
+    help: "C,C,...  compute budgets in FLOPs, at least 2 (e.g. 3e11,1e12,3e12)",
   },
   sizes: { type: "string", help: "N  models per budget, at least 3 (default 5)" },
   center: {
     type: "string",
-    help: "R  centre each budget on R tokens per parameter (default: the chinchilla law's optimum)",
+    help:
+      "R  centre each budget on R tokens per parameter (default: the optimum of the store's measured law on the default store, else the chinchilla law's)",
   },
   out: { type: "string", help: "DIR  sweep folder (default runs/sweep-<timestamp>)" },
   jobs: { type: "string", help: "N  runs trained at once (default: one per core)" },

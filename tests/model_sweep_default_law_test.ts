@@ -9,10 +9,12 @@ import {
   DEFAULT_LAW_SOURCE,
   defaultLawFor,
   lawStoreOf,
+  measuredCenter,
+  planSweep,
   planWithLaw,
   readLaw,
 } from "../model/sweep/mod.ts";
-import { assert, assertEquals, assertStringIncludes } from "./assert.ts";
+import { assert, assertAlmostEquals, assertEquals, assertStringIncludes } from "./assert.ts";
 import { runTaskProcess } from "./task_process.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "default_law_" });
@@ -28,6 +30,24 @@ Deno.test("the committed law is the default corpus store's, and it sizes models"
   assert(alpha.value > 0 && beta.value > 0, `α ${alpha.value}, β ${beta.value}`);
   // Made of at least 2 budgets × 3 sizes, as `sweep` requires.
   assert(committed.runs.length >= 6, `${committed.runs.length} runs`);
+});
+
+Deno.test("a sweep of the default store centres its grid on the committed law", async () => {
+  const store = lawStoreOf(await openStore(data));
+  const center = await measuredCenter(store);
+  assert(center !== undefined);
+  const law = await readLaw(DEFAULT_LAW_FILE.pathname);
+  const optimum = planWithLaw(law, { flops: 1e12 }, DEFAULT_LAW_SOURCE).paramsOptimal;
+  assertAlmostEquals(center.frontier.paramsForCompute(1e12) / optimum, 1, 1e-9);
+  const plan = planSweep({
+    budgets: [3e11, 1e12],
+    vocab: store.vocab,
+    trainTokens: store.trainTokens,
+    centerLaw: center,
+  });
+  assertStringIncludes(plan.center, DEFAULT_LAW_SOURCE);
+  // Another store is centred as before: on Chinchilla's optimum.
+  assertEquals(await measuredCenter({ ...store, trainTokens: store.trainTokens - 1 }), undefined);
 });
 
 Deno.test("size --data and train on the default store use the committed law", async () => {

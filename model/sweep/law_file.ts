@@ -1,6 +1,7 @@
 import { UserError } from "../../core/user_error.ts";
 import { writeFileAtomic } from "../../core/atomic_file.ts";
 import type { Approach2Fit, Approach3Fit } from "../../scaling/fit/mod.ts";
+import type { TokenStore } from "../../pipeline/mod.ts";
 
 /** The store a law was measured on: its units are nats per token of this tokenizer. */
 export interface LawStore {
@@ -174,4 +175,23 @@ function fromSnake(value: unknown): unknown {
       [key, inner],
     ) => [key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()), fromSnake(inner)]),
   );
+}
+
+/** The store facts a law records: its tokenizer (the units), token and byte counts. */
+export function lawStoreOf(store: TokenStore): LawStore {
+  const tokenizerSha256 = store.attributes.tokenizer_sha256 ??
+    store.stores?.[0]?.attributes.tokenizer_sha256;
+  if (typeof tokenizerSha256 !== "string") {
+    throw new UserError(
+      `${store.path}: the store records no tokenizer_sha256; re-run deno task tokenize`,
+    );
+  }
+  return {
+    path: store.path,
+    tokenizerSha256,
+    vocab: store.vocabSize,
+    trainTokens: store.tokens("train"),
+    valTokens: store.tokens("val"),
+    valBytes: store.bytes("val"),
+  };
 }

@@ -34,6 +34,7 @@ export {
 export {
   planSweep,
   SIZE_SPACING,
+  type SweepCenterLaw,
   type SweepPlan,
   type SweepRequest,
   type SweepRunPlan,
@@ -43,7 +44,7 @@ export { type PoolRun, type RunJob, runPool } from "./run_pool.ts";
 export { readOutcome, RESULT_FILE, type RunOutcome } from "./run_outcome.ts";
 export {
   defaultJobs,
-  lawStoreOf,
+  measuredCenter,
   runSweep,
   type SweepOptions,
   type SweepProgress,
@@ -63,19 +64,14 @@ export {
 export {
   type LawRun,
   type LawStore,
+  lawStoreOf,
   type MeasuredLaw,
   parseLaw,
   readLaw,
   writeLaw,
 } from "./law_file.ts";
 export { checkLawStore, type LawBudget, type LawPlan, planWithLaw } from "./law_plan.ts";
-export {
-  DEFAULT_LAW_FILE,
-  DEFAULT_LAW_SOURCE,
-  defaultLawFor,
-  type LawTrainOptions,
-  type LawTrainRequest,
-  lawTrainRequest,
-} from "./law_train.ts";
+export { DEFAULT_LAW_FILE, DEFAULT_LAW_SOURCE, defaultLawFor } from "./default_law.ts";
+export { type LawTrainOptions, type LawTrainRequest, lawTrainRequest } from "./law_train.ts";
 export { formatLawPlan, formatSweep, lawPlanToJson, sweepToJson } from "./report.ts";
 export { frontierChartSvg, isoflopChartSvg } from "./charts.ts";

@@ -17,6 +17,15 @@ export interface SweepRequest {
   /** Centre each budget's sizes on N = sqrt(C / (6·R)) for R tokens per parameter, instead of
    * the optimum the built-in Chinchilla law expects. */
   centerTokensPerParam?: number;
+  /** Without `centerTokensPerParam`: centre on this law's optimum (a measured law of the store)
+   * rather than Chinchilla's. */
+  centerLaw?: SweepCenterLaw;
+}
+
+/** A law whose compute-optimal N(C) centres a grid, and how output names it. */
+export interface SweepCenterLaw {
+  frontier: Pick<ComputeFrontier, "paramsForCompute" | "computeForParams">;
+  name: string;
 }
 
 /** One run of the grid. */
@@ -58,7 +67,8 @@ export const SIZE_SPACING = 1.6;
 
 /**
  * The IsoFLOP grid (Hoffmann et al. 2022, Approach 2): for each budget C, `sizes` models of the
- * sweep family (`family.ts`) at targets spaced evenly in log N around the expected optimum, each
+ * sweep family (`family.ts`) at targets spaced evenly in log N around the expected optimum (of
+ * `centerLaw`, else of the Chinchilla law; or at `centerTokensPerParam`), each
  * trained for the tokens C buys under C = 6ND. A `UserError` for fewer than 2 budgets or 3 sizes,
  * or for a budget whose optimum lies too low for the smallest model to sit below it; the message
  * names the smallest budget that would work, and the vocabulary that would let this one.
@@ -79,10 +89,9 @@ export function planSweep(request: SweepRequest): SweepPlan {
       throw new UserError(`--budgets: ${budget} is not a positive number of FLOPs`);
     }
   }
-  const frontier = centerFrontier(request.centerTokensPerParam);
-  const center = request.centerTokensPerParam === undefined
-    ? "the optimum of the chinchilla law (Hoffmann et al. 2022, Approach 1)"
-    : `${request.centerTokensPerParam} tokens per parameter (--center)`;
+  const { frontier, name: center } = request.centerTokensPerParam === undefined
+    ? request.centerLaw ?? CHINCHILLA_CENTER
+    : tokensPerParamCenter(request.centerTokensPerParam);
   const half = (sizes - 1) / 2;
   const smallest = sweepFamily(request.vocab, 0)[0];
   const runs: SweepRunPlan[] = [];
@@ -100,17 +109,22 @@ export function planSweep(request: SweepRequest): SweepPlan {
   return { budgets, sizes, spacing: SIZE_SPACING, center, runs };
 }
 
-/** The frontier whose N_opt(C) centres the grid. */
-function centerFrontier(
-  tokensPerParam: number | undefined,
-): Pick<ComputeFrontier, "paramsForCompute" | "computeForParams"> {
-  if (tokensPerParam === undefined) return scalingLaw("chinchilla").frontier;
+const CHINCHILLA_CENTER: SweepCenterLaw = {
+  frontier: scalingLaw("chinchilla").frontier,
+  name: "the optimum of the chinchilla law (Hoffmann et al. 2022, Approach 1)",
+};
+
+/** The grid's centre at R tokens per parameter (`--center R`). */
+function tokensPerParamCenter(tokensPerParam: number): SweepCenterLaw {
   if (!(tokensPerParam > 0)) {
     throw new UserError(`--center ${tokensPerParam}: expected tokens per parameter > 0`);
   }
   return {
-    paramsForCompute: (flops) => Math.sqrt(flops / (6 * tokensPerParam)),
-    computeForParams: (params) => 6 * tokensPerParam * params * params,
+    frontier: {
+      paramsForCompute: (flops) => Math.sqrt(flops / (6 * tokensPerParam)),
+      computeForParams: (params) => 6 * tokensPerParam * params * params,
+    },
+    name: `${tokensPerParam} tokens per parameter (--center)`,
   };
 }
 

@@ -3,13 +3,16 @@ import { lockFolder } from "../../core/writer_lock.ts";
 import { openStore, type TokenStore } from "../../pipeline/mod.ts";
 import type { BackendChoice } from "../backend/mod.ts";
 import { listCheckpoints } from "../run/mod.ts";
-import { planSweep, type SweepPlan, type SweepRunPlan } from "./plan.ts";
+import { planSweep, type SweepCenterLaw, type SweepPlan, type SweepRunPlan } from "./plan.ts";
 import { sweepTrainRequest } from "./run_request.ts";
 import { readOutcome, type RunOutcome } from "./run_outcome.ts";
 import { recordSweep } from "./_sweep_record.ts";
 import { type PoolRun, runPool } from "./run_pool.ts";
 import { fitSweep, FRONTIER_CHART, ISOFLOP_CHART, LAW_FILE, type SweepFit } from "./fit_sweep.ts";
-import { type LawStore, readLaw } from "./law_file.ts";
+import { type LawStore, lawStoreOf, readLaw } from "./law_file.ts";
+import { DEFAULT_LAW_SOURCE, defaultLawFor } from "./default_law.ts";
+import { approach3LossFit } from "../../scaling/fit/mod.ts";
+import { parametricFrontier } from "../../scaling/mod.ts";
 import { COARSE_GRID, HOFFMANN_GRID } from "../../scaling/fit/mod.ts";
 
 /** What `runSweep` needs (the flags of `deno task sweep`). */
@@ -99,6 +102,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     vocab: store.vocabSize,
     trainTokens: lawStore.trainTokens,
     centerTokensPerParam: options.centerTokensPerParam,
+    centerLaw: options.centerTokensPerParam === undefined
+      ? await measuredCenter(lawStore)
+      : undefined,
   });
   const jobs = options.jobs ?? defaultJobs();
   if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`--jobs ${jobs}: expected ≥ 1`);
@@ -195,21 +201,15 @@ async function existingFit(out: string, plan: SweepPlan): Promise<SweepFit | nul
   };
 }
 
-/** The store facts a law records: its tokenizer (the units), token and byte counts. */
-export function lawStoreOf(store: TokenStore): LawStore {
-  const tokenizerSha256 = store.attributes.tokenizer_sha256 ??
-    store.stores?.[0]?.attributes.tokenizer_sha256;
-  if (typeof tokenizerSha256 !== "string") {
-    throw new UserError(
-      `${store.path}: the store records no tokenizer_sha256; re-run deno task tokenize`,
-    );
-  }
+/**
+ * The frontier a sweep of `store` centres on when `--center` is not given: the committed measured
+ * law's (Approach 3) on the store it was measured on, else none (the Chinchilla law's, in `planSweep`).
+ */
+export async function measuredCenter(store: LawStore): Promise<SweepCenterLaw | undefined> {
+  const law = await defaultLawFor(store);
+  if (law === null) return undefined;
   return {
-    path: store.path,
-    tokenizerSha256,
-    vocab: store.vocabSize,
-    trainTokens: store.tokens("train"),
-    valTokens: store.tokens("val"),
-    valBytes: store.bytes("val"),
+    frontier: parametricFrontier(approach3LossFit(law.approach3, DEFAULT_LAW_SOURCE)),
+    name: `the optimum of ${DEFAULT_LAW_SOURCE}`,
   };
 }
