@@ -5,8 +5,9 @@
  * 1. lr — the check of the sweep's learning-rate rule (model/sweep/hyperparameters.ts): the
  *    smallest and the largest model of the middle budget, each at 0.25, 0.5, 1, 2 and 4 × the rule's
  *    peak rate; the final val loss of each against the rule's own.
- * 2. jobs — a small grid (2 budgets × 3 sizes) trained 1 run at a time on every core against one
- *    run per core on one thread each: wall seconds, and their ratio (the default of `--jobs`).
+ * 2. jobs — a small grid (the two smallest budgets × 3 sizes) trained 1 run at a time on every
+ *    core against one run per core on one thread each: wall seconds, and their ratio (the default
+ *    of `--jobs`).
  * 3. accuracy — `deno task sweep` over budgets spanning 10× (default 3e11, 1e12, 3e12, centred on
  *    `--center` 50 tokens per parameter: the default store's measured optimum, docs/sizing.md), then
  *    `deno task train --law law.json --flops C` at 10× the largest budget: the law's predicted val
@@ -43,7 +44,7 @@ export async function run(args: string[]): Promise<void> {
   const scratch = values.out ?? await Deno.makeTempDir({ prefix: "bench-sweep-" });
   const lines: string[] = [];
   if (parts.has("lr")) lines.push(...await learningRatePart(values.data, budgets, center, scratch));
-  if (parts.has("jobs")) lines.push(...await jobsPart(values.data, scratch));
+  if (parts.has("jobs")) lines.push(...await jobsPart(values.data, budgets, center, scratch));
   if (parts.has("accuracy")) {
     lines.push(...await accuracyPart(values.data, budgets, center, scratch));
   }
@@ -105,7 +106,9 @@ function lrRun(run: SweepRunPlan, factor: number, data: string, scratch: string)
   };
 }
 
-async function jobsPart(data: string, scratch: string) {
+async function jobsPart(data: string, budgets: number[], center: number, scratch: string) {
+  // The accuracy sweep's two smallest budgets, 3 sizes each: the models a sweep of this store trains.
+  const grid = budgets.toSorted((a, b) => a - b).slice(0, 2);
   const seconds: number[] = [];
   for (const jobs of [1, navigator.hardwareConcurrency]) {
     const started = performance.now();
@@ -115,11 +118,11 @@ async function jobsPart(data: string, scratch: string) {
       "--data",
       data,
       "--budgets",
-      "1e11,2e11",
+      grid.join(","),
       "--sizes",
       "3",
       "--center",
-      "2",
+      String(center),
       "--jobs",
       String(jobs),
       "--resamples",

@@ -77,6 +77,18 @@ const FLAGS = {
   json: { type: "boolean", help: "print one JSON object" },
 } as const;
 
+/** Flags that shape the model a published law searches for; a measured law picks from its family. */
+const MODEL_FLAGS = [
+  "model-d",
+  "layers",
+  "vocab",
+  "heads",
+  "ctx",
+  "block",
+  "special-tokens",
+  "vocab-multiple",
+] as const;
+
 await runTask(async () => {
   const flags = parseFlags(Deno.args, USAGE, FLAGS);
   const optional = (name: keyof typeof FLAGS, options: Parameters<typeof numberFlag>[2]) =>
@@ -111,17 +123,22 @@ await runTask(async () => {
   const print = (text: string, value: Record<string, unknown>) =>
     console.log(json ? JSON.stringify(value) : text);
 
-  // A measured law: the one given, or the default corpus's for its store unless --law names one.
+  // A measured law: the one given, or the default corpus's for its store unless --law names one
+  // or a flag shapes the model (the law picks from the sweep's family, trained as the sweep was).
+  const shaping = MODEL_FLAGS.filter((name) => flags[name] !== undefined);
   const measured = lawFile !== undefined
     ? { law: await readLaw(lawFile), source: lawFile }
-    : store && flags.law === undefined && flags["model-d"] === undefined &&
-        flags.vocab === undefined && flags.layers === undefined
+    : store && flags.law === undefined && shaping.length === 0
     ? { law: await defaultLawFor(lawStoreOf(store)), source: DEFAULT_LAW_SOURCE }
     : undefined;
   if (measured?.law) {
     if (store && lawFile) checkLawStore(measured.law, lawStoreOf(store), lawFile);
-    if (flags["model-d"] !== undefined) {
-      throw new UserError("--law FILE sizes the model: drop --model-d");
+    if (shaping.length > 0) {
+      throw new UserError(
+        `--law FILE sizes the model from the sweep's family: drop ${
+          shaping.map((name) => `--${name}`).join("/")
+        }`,
+      );
     }
     const flops = flags.flops === undefined
       ? undefined
@@ -129,9 +146,11 @@ await runTask(async () => {
     if (flops === undefined && tokens === undefined) {
       throw new UserError("give a budget: --tokens, --data or --flops");
     }
+    // --epochs passes over the store's tokens: the budget is all the tokens seen.
+    const seen = tokens! * (options.epochs ?? 1);
     const plan = planWithLaw(
       measured.law,
-      flops !== undefined ? { flops } : { tokens: tokens! },
+      flops !== undefined ? { flops } : { tokens: seen },
       measured.source,
     );
     print(formatLawPlan(plan), lawPlanToJson(plan));

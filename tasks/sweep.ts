@@ -36,7 +36,10 @@ const FLAGS = {
       "R  centre each budget on R tokens per parameter (default: the optimum of the store's measured law on the default store, else the chinchilla law's)",
   },
   out: { type: "string", help: "DIR  sweep folder (default runs/sweep-<timestamp>)" },
-  jobs: { type: "string", help: "N  runs trained at once (default: one per core)" },
+  jobs: {
+    type: "string",
+    help: "N  runs trained at once, each on cores / N threads (default: 1 per 8 cores, at least 1)",
+  },
   backend: { type: "string", help: "NAME  backend of every run (default auto)" },
   resamples: { type: "string", help: "N  bootstrap resamples of the fits (default 1000)" },
   starts: {

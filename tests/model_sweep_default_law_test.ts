@@ -61,6 +61,26 @@ Deno.test("size --data and train on the default store use the committed law", as
   assertEquals(plan.model.params, expected.model.params);
   assertEquals(plan.predicted_loss, expected.predictedLoss?.value ?? null);
 
+  // --epochs: the budget is every token seen.
+  const twice = await runTaskProcess("size", "--data", data, "--epochs", "2", "--json");
+  assertEquals(twice.code, 0, twice.stderr);
+  const seen = planWithLaw(law, { tokens: 2 * store.trainTokens }, DEFAULT_LAW_SOURCE);
+  assertEquals(JSON.parse(twice.stdout).tokens, seen.tokens);
+  assert(seen.tokens > 1.9 * store.trainTokens);
+  // A flag that shapes the model: the published law, as for any store …
+  const shaped = await runTaskProcess("size", "--data", data, "--ctx", "64", "--json");
+  assertEquals(shaped.code, 0, shaped.stderr);
+  assert(!shaped.stdout.includes(DEFAULT_LAW_SOURCE));
+  // … and beside a law asked for, one line.
+  const refused = await runTaskProcess(
+    "size",
+    ...["--data", data, "--law", DEFAULT_LAW_FILE.pathname, "--ctx", "64", "--block", "preln"],
+  );
+  assertEquals(refused.code, 1);
+  assertEquals(refused.stderr.split("\n").filter((line) => line.startsWith("error")), [
+    "error: --law FILE sizes the model from the sweep's family: drop --ctx/--block",
+  ]);
+
   // A small budget keeps the run to seconds; the model and its prediction are the law's.
   const out = `${dir}/run`;
   const trained = await runTaskProcess(

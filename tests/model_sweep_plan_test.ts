@@ -2,6 +2,7 @@ import { assert, assertAlmostEquals, assertEquals, assertThrows } from "./assert
 import { UserError } from "../core/user_error.ts";
 import {
   closestSweepModel,
+  defaultJobs,
   planSweep,
   SIZE_SPACING,
   SWEEP_CTX,
@@ -96,4 +97,8 @@ Deno.test("the learning-rate rule falls with the width; the request ends its cos
   assertEquals(request.steps, 37);
   assertEquals(request.evalTokens, 0);
   assertEquals(request.evalEvery, 10);
+});
+
+Deno.test("--jobs default: one run on up to a batch's 8 cores, at least one run", () => {
+  assertEquals([1, 2, 7, 8, 16, 33].map(defaultJobs), [1, 1, 1, 1, 2, 4]);
 });

@@ -5,6 +5,7 @@ import type { BackendChoice } from "../backend/mod.ts";
 import { listCheckpoints } from "../run/mod.ts";
 import { planSweep, type SweepCenterLaw, type SweepPlan, type SweepRunPlan } from "./plan.ts";
 import { sweepTrainRequest } from "./run_request.ts";
+import { SWEEP_BATCH } from "./hyperparameters.ts";
 import { readOutcome, type RunOutcome } from "./run_outcome.ts";
 import { recordSweep } from "./_sweep_record.ts";
 import { type PoolRun, runPool } from "./run_pool.ts";
@@ -78,12 +79,22 @@ export interface SweepResult {
 }
 
 /**
- * Runs at once that make a sweep fastest here: one per core, each on one thread. Measured on 2
- * cores (docs/sizing.md, "How fast a sweep runs"): the runs of a sweep are small, and two single-
- * thread runs beat one run split over two threads, whose batches are too small to split well.
+ * Runs at once that make a sweep fastest: one run on every core, up to the `SWEEP_BATCH` windows a
+ * batch splits into (one per thread), so `cores / SWEEP_BATCH` runs (at least 1). Measured on 2
+ * cores (`deno task bench sweep --parts jobs`, docs/benchmarks.md): one run on 2 threads finished
+ * a grid of the default store's models 1.1–1.5× sooner than two runs on one thread each, since a
+ * run's step scales over the two cores while two processes side by side slow each other, and the
+ * last run of a grid then trains alone on one core. Above 8 cores the rule is the batch's limit,
+ * not a measurement.
+ *
+ * @example
+ * ```ts
+ * import { defaultJobs } from "./run_sweep.ts";
+ * defaultJobs(2); // 1 (on 2 threads); defaultJobs(32) is 4 (on 8 threads each)
+ * ```
  */
-export function defaultJobs(): number {
-  return Math.max(1, navigator.hardwareConcurrency);
+export function defaultJobs(cores: number = navigator.hardwareConcurrency): number {
+  return Math.max(1, Math.floor(cores / SWEEP_BATCH));
 }
 
 /**
