@@ -1,6 +1,6 @@
 import { UserError } from "../../core/user_error.ts";
 import { lockFolder } from "../../core/writer_lock.ts";
-import { openStore, type TokenStore } from "../../pipeline/mod.ts";
+import { openStore } from "../../pipeline/mod.ts";
 import type { BackendChoice } from "../backend/mod.ts";
 import { listCheckpoints } from "../run/mod.ts";
 import { planSweep, type SweepCenterLaw, type SweepPlan, type SweepRunPlan } from "./plan.ts";
