@@ -15,7 +15,9 @@ const usage =
   "usage: deno task train [--preset exp1|exp2] [--data DIR] [--out runs/NAME] [flags]\n" +
   "       deno task train --resume runs/NAME [--steps N]\n\n" +
   "Trains a GPT on a token store (from deno task tokenize). Without a preset or size flags the scaling laws\n" +
-  "size the model from the store's train tokens. Ctrl-C saves a checkpoint and stops.";
+  "size the model from the store's train tokens: on the default corpus's store its committed measured law\n" +
+  "(model/sweep/default_law.json; it also sets the run's length unless --steps/--epochs/--batch/--ctx are\n" +
+  "given), on other stores the published laws. Ctrl-C saves a checkpoint and stops.";
 
 const flagSpecs = {
   data: {
