@@ -38,7 +38,8 @@ const FLAGS = {
   out: { type: "string", help: "DIR  sweep folder (default runs/sweep-<timestamp>)" },
   jobs: {
     type: "string",
-    help: "N  runs trained at once, each on cores / N threads (default: 1 per 8 cores, at least 1)",
+    help:
+      "N  runs trained at once, each on cores / N threads, longest first (default: one per core)",
   },
   backend: { type: "string", help: "NAME  backend of every run (default auto)" },
   resamples: { type: "string", help: "N  bootstrap resamples of the fits (default 1000)" },

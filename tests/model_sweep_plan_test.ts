@@ -2,7 +2,8 @@ import { assert, assertAlmostEquals, assertEquals, assertThrows } from "./assert
 import { UserError } from "../core/user_error.ts";
 import {
   closestSweepModel,
-  defaultJobs,
+  expectedRunCost,
+  longestFirst,
   planSweep,
   SIZE_SPACING,
   SWEEP_CTX,
@@ -99,6 +100,16 @@ Deno.test("the learning-rate rule falls with the width; the request ends its cos
   assertEquals(request.evalEvery, 10);
 });
 
-Deno.test("--jobs default: one run on up to a batch's 8 cores, at least one run", () => {
-  assertEquals([1, 2, 7, 8, 16, 33].map(defaultJobs), [1, 1, 1, 1, 2, 4]);
+Deno.test("runs start longest first: the largest budget's smallest model, the smallest's largest last", () => {
+  const plan = planSweep({ budgets: [3e11, 1e12, 3e12], ...STORE, centerTokensPerParam: 50 });
+  const order = longestFirst(plan.runs);
+  assertEquals(
+    order.map((run) => run.name).toSorted(),
+    plan.runs.map((run) => run.name).toSorted(),
+  );
+  for (let i = 1; i < order.length; i++) {
+    assert(expectedRunCost(order[i - 1]) >= expectedRunCost(order[i]));
+  }
+  assertEquals(order[0], plan.runs.find((run) => run.budget === 3e12));
+  assertEquals(order.at(-1), plan.runs.findLast((run) => run.budget === 3e11));
 });

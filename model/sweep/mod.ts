@@ -40,6 +40,7 @@ export {
   type SweepRunPlan,
 } from "./plan.ts";
 export { sweepTrainRequest } from "./run_request.ts";
+export { expectedRunCost, longestFirst, PER_TOKEN_OVERHEAD_PARAMS } from "./run_order.ts";
 export { type PoolRun, type RunJob, runPool } from "./run_pool.ts";
 export { readOutcome, RESULT_FILE, type RunOutcome } from "./run_outcome.ts";
 export {
