@@ -112,23 +112,8 @@ async function jobsPart(data: string, budgets: number[], center: number, scratch
   const seconds: number[] = [];
   for (const jobs of [1, navigator.hardwareConcurrency]) {
     const started = performance.now();
-    await deno([
-      "task",
-      "sweep",
-      "--data",
-      data,
-      "--budgets",
-      grid.join(","),
-      "--sizes",
-      "3",
-      "--center",
-      String(center),
-      "--jobs",
-      String(jobs),
-      "--resamples",
-      "100",
-      "--out",
-      `${scratch}/jobs-${jobs}`,
+    await sweep(data, grid, center, `${scratch}/jobs-${jobs}`, [
+      ...["--sizes", "3", "--jobs", String(jobs), "--resamples", "100"],
     ]);
     seconds.push((performance.now() - started) / 1000);
   }
@@ -137,29 +122,17 @@ async function jobsPart(data: string, budgets: number[], center: number, scratch
       seconds[0].toFixed(1)
     } s vs ${navigator.hardwareConcurrency} at a time on 1 thread each ${
       seconds[1].toFixed(1)
-    } s: ${(seconds[0] / seconds[1]).toFixed(2)}× faster`,
+    } s: ${navigator.hardwareConcurrency} at a time ${
+      (seconds[0] / seconds[1]).toFixed(2)
+    }× sooner`,
   ];
 }
 
 async function accuracyPart(data: string, budgets: number[], center: number, scratch: string) {
   // An existing sweep folder there is continued (finished runs are skipped, and not timed).
   const out = `${scratch}/sweep`;
-  const sweep = JSON.parse(
-    await deno([
-      "task",
-      "sweep",
-      "--data",
-      data,
-      "--budgets",
-      budgets.join(","),
-      "--center",
-      String(center),
-      "--out",
-      out,
-      "--json",
-    ]),
-  );
-  const trained = sweep.runs - sweep.skipped;
+  const result = JSON.parse(await sweep(data, budgets, center, out, ["--json"]));
+  const trained = result.runs - result.skipped;
   const check = 10 * Math.max(...budgets);
   console.error(`accuracy: training the law's model for ${check.toExponential(1)} FLOPs …`);
   const checkRun = JSON.parse(
@@ -181,18 +154,18 @@ async function accuracyPart(data: string, budgets: number[], center: number, scr
   return [
     `accuracy: sweep at ${
       budgets.map((budget) => budget.toExponential(1)).join(", ")
-    } (${sweep.runs} runs, ${sweep.jobs} at a time): ` +
+    } (${result.runs} runs, ${result.jobs} at a time): ` +
     (trained
-      ? `${trained} trained in ${(sweep.seconds / 60).toFixed(1)} min, ${
-        (trained / (sweep.seconds / 3600)).toFixed(1)
+      ? `${trained} trained in ${(result.seconds / 60).toFixed(1)} min, ${
+        (trained / (result.seconds / 3600)).toFixed(1)
       } runs/hour`
-      : `all ${sweep.runs} runs already in ${out} (not timed)`),
-    `  law: N_opt ∝ C^${sweep.approach3.params_exponent.value.toFixed(3)} (Approach 3), ${
-      sweep.approach2
-        ? `C^${sweep.approach2.params_exponent.value.toFixed(3)} (Approach 2${
-          sweep.approach2.warnings.length ? `; ${sweep.approach2.warnings.join("; ")}` : ""
+      : `all ${result.runs} runs already in ${out} (not timed)`),
+    `  law: N_opt ∝ C^${result.approach3.params_exponent.value.toFixed(3)} (Approach 3), ${
+      result.approach2
+        ? `C^${result.approach2.params_exponent.value.toFixed(3)} (Approach 2${
+          result.approach2.warnings.length ? `; ${result.approach2.warnings.join("; ")}` : ""
         })`
-        : `no Approach 2 fit (${sweep.approach2_failure})`
+        : `no Approach 2 fit (${result.approach2_failure})`
     }`,
     `  at ${check.toExponential(1)} FLOPs (10× the largest budget): predicted val loss ${
       checkRun.predicted_val_loss.toFixed(4)
@@ -202,6 +175,14 @@ async function accuracyPart(data: string, budgets: number[], center: number, scr
       (error * 100).toFixed(2)
     }% (target: within 2%)`,
   ];
+}
+
+/** `deno task sweep` of `budgets` centred on `center` tokens per parameter into `out`; its stdout. */
+function sweep(data: string, budgets: number[], center: number, out: string, extra: string[]) {
+  return deno([
+    ...["task", "sweep", "--data", data, "--budgets", budgets.join(",")],
+    ...["--center", String(center), "--out", out, ...extra],
+  ]);
 }
 
 /** Runs `deno ARGS` and returns its stdout; its stderr passes through (progress, lines). */

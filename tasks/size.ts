@@ -146,11 +146,10 @@ await runTask(async () => {
     if (flops === undefined && tokens === undefined) {
       throw new UserError("give a budget: --tokens, --data or --flops");
     }
-    // --epochs passes over the store's tokens: the budget is all the tokens seen.
-    const seen = tokens! * (options.epochs ?? 1);
+    // With --epochs, the budget is every token seen: E passes over the store's.
     const plan = planWithLaw(
       measured.law,
-      flops !== undefined ? { flops } : { tokens: seen },
+      flops !== undefined ? { flops } : { tokens: tokens! * (options.epochs ?? 1) },
       measured.source,
     );
     print(formatLawPlan(plan), lawPlanToJson(plan));

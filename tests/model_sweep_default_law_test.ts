@@ -120,7 +120,7 @@ Deno.test("the committed law gives way to --steps; a law asked for refuses lengt
     assertEquals(refused.code, 1, refused.stderr);
     const message = refused.stderr.split("\n").filter((line) => line.startsWith("error"));
     assertEquals(message, [
-      `error: --law/--flops set the run's length from the budget: drop ${flag[0]}`,
+      `error: --law picks the model and the run's length: drop ${flag[0]}`,
     ]);
   }
   await Deno.remove(dir, { recursive: true });

@@ -7,8 +7,12 @@ import { DEFAULT_LAW_SOURCE, defaultLawFor } from "./default_law.ts";
 import { checkLawStore, type LawPlan, planWithLaw } from "./law_plan.ts";
 import { sweepTrainRequest } from "./run_request.ts";
 
-/** The request's fields that change how many tokens a run trains on, or its schedule's length. */
-const LENGTH_FLAGS = [
+/** The request's fields a measured law sets: the model, and how many tokens the run trains on. */
+const LAW_SET_FLAGS = [
+  ["preset", "--preset"],
+  ["layers", "--layers"],
+  ["modelD", "--model-d"],
+  ["heads", "--heads"],
   ["steps", "--steps"],
   ["epochs", "--epochs"],
   ["batch", "--batch"],
@@ -37,40 +41,23 @@ export interface LawTrainRequest {
  * corpus's store with no size flags, its committed law), the model the law picks for `--flops` (or
  * for the store's train tokens), trained as the sweep trained its runs (`sweepTrainRequest`); the
  * flags the user gave still win (the rates, evals, seed), but not size or length flags beside
- * `--law` or `--flops` (a one-line refusal). Null when no measured law applies: no `--law`, and not
- * the default store, or size or length flags given (the committed default gives way to them).
+ * `--law` or `--flops` (a one-line refusal). Null when no measured law applies: no `--law` or
+ * `--flops`, and not the default store or size or length flags given (the default gives way).
  */
 export async function lawTrainRequest(
   request: TrainRequest,
   options: LawTrainOptions,
 ): Promise<LawTrainRequest | null> {
-  const sized = request.preset !== undefined ||
-    [request.layers, request.modelD, request.heads].some((value) => value !== undefined);
-  if (options.lawPath !== undefined && sized) {
-    throw new UserError(
-      `--law picks the model: drop ${
-        request.preset !== undefined ? "--preset" : "--layers/--model-d/--heads"
-      }`,
-    );
-  }
-  if (options.lawPath === undefined && sized) {
-    if (options.flops !== undefined) {
-      throw new UserError(
-        "--flops sizes the model with a law: drop --preset/--layers/--model-d/--heads",
-      );
-    }
-    return null;
-  }
-  // Flags that set the run's length: the law's prediction is for the length it plans.
-  const lengthFlags = LENGTH_FLAGS.filter(([key]) => request[key] !== undefined);
-  if (lengthFlags.length > 0) {
-    // The committed default gives way to them (the run is then sized as without a law) …
+  // The law's prediction is for the model and length it plans: flags that change them make the
+  // committed default give way (the run is sized as without a law), and are refused beside a law
+  // or budget the user asked for.
+  const overridden = LAW_SET_FLAGS.filter(([key]) => request[key] !== undefined);
+  if (overridden.length > 0) {
     if (options.lawPath === undefined && options.flops === undefined) return null;
-    // … a law or budget the user asked for does not.
     throw new UserError(
-      `--law/--flops set the run's length from the budget: drop ${
-        lengthFlags.map(([, flag]) => flag).join("/")
-      }`,
+      `${
+        options.lawPath !== undefined ? "--law" : "--flops"
+      } picks the model and the run's length: drop ${overridden.map(([, flag]) => flag).join("/")}`,
     );
   }
   const shards = await openStore(request.data ?? DEFAULT_DATA);

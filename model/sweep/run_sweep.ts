@@ -12,9 +12,8 @@ import { type PoolRun, runPool } from "./run_pool.ts";
 import { fitSweep, FRONTIER_CHART, ISOFLOP_CHART, LAW_FILE, type SweepFit } from "./fit_sweep.ts";
 import { type LawStore, lawStoreOf, readLaw } from "./law_file.ts";
 import { DEFAULT_LAW_SOURCE, defaultLawFor } from "./default_law.ts";
-import { approach3LossFit } from "../../scaling/fit/mod.ts";
+import { approach3LossFit, COARSE_GRID, HOFFMANN_GRID } from "../../scaling/fit/mod.ts";
 import { parametricFrontier } from "../../scaling/mod.ts";
-import { COARSE_GRID, HOFFMANN_GRID } from "../../scaling/fit/mod.ts";
 
 /** What `runSweep` needs (the flags of `deno task sweep`). */
 export interface SweepOptions {
@@ -85,15 +84,9 @@ export interface SweepResult {
  * by side train a little more per second than one run on both cores; what lost them the race was
  * the tail, a long run left to train alone on one core, which the longest-first order removes (6
  * runs: 163.3 s against 190.1 s for one run at a time on 2 threads, 1.16× sooner).
- *
- * @example
- * ```ts
- * import { defaultJobs } from "./run_sweep.ts";
- * defaultJobs(2); // 2, each on 1 thread
- * ```
  */
-export function defaultJobs(cores: number = navigator.hardwareConcurrency): number {
-  return Math.max(1, cores);
+export function defaultJobs(): number {
+  return Math.max(1, navigator.hardwareConcurrency);
 }
 
 /**
